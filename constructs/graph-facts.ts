@@ -1,0 +1,45 @@
+/**
+ * Facts about Microsoft Graph that are the same in every Entra ID tenant.
+ *
+ * Source for every GUID below: Microsoft Graph permissions reference,
+ * https://learn.microsoft.com/en-us/graph/permissions-reference ("All permissions and IDs"), and the `appRoles` of the
+ * Microsoft Graph service principal (`az ad sp show --id 00000003-0000-0000-c000-000000000000 --query appRoles`).
+ *
+ * Why literals and not a look-up of the Graph service principal's `app_role_ids`: app role ids of first-party APIs are
+ * published, global and never reused, so literals make every plan show exactly which permission is requested (a
+ * look-up would print "(known after apply)" on a first deploy), keep synthesis and plan review offline, and save a
+ * Graph read on every plan. The stack still reads the Graph service principal (its object id differs per tenant) and
+ * checks these literals against its `app_role_ids` with a postcondition, so a wrong GUID fails the plan, not consent.
+ */
+
+/** Microsoft Graph's application (client) id: the same in every tenant. */
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/** A Microsoft Graph application permission (an app role, `type = "Role"` in `required_resource_access`). */
+export interface GraphAppRole {
+  /** The permission's name, as the Entra admin center and `app_role_ids` show it. */
+  readonly value: string;
+  /** The app role id. */
+  readonly id: string;
+  /** What the permission allows, in the words of the permissions reference. */
+  readonly description: string;
+}
+
+/** Read the full profile of every user, without a signed-in user. Miradore imports users with it. */
+export const USER_READ_ALL: GraphAppRole = {
+  value: "User.Read.All",
+  id: "df021288-bdef-4463-88db-98f22de89214",
+  description: "Read all users' full profiles without a signed-in user",
+};
+
+/** Read every group and its memberships, without a signed-in user. Miradore's group filtering needs it. */
+export const GROUP_READ_ALL: GraphAppRole = {
+  value: "Group.Read.All",
+  id: "5b567255-7703-4780-807c-7be8301ae99b",
+  description: "Read all groups and their memberships without a signed-in user",
+};
+
+/** The Graph application permissions this project knows, by name. */
+export const GRAPH_APP_ROLES: ReadonlyMap<string, GraphAppRole> = new Map(
+  [USER_READ_ALL, GROUP_READ_ALL].map((role) => [role.value, role]),
+);

@@ -1,0 +1,89 @@
+import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { SiteConfig } from "../config/config-schema";
+import { GraphAdminConsent } from "./graph-admin-consent";
+import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "./graph-facts";
+import { MiradoreApplication } from "./miradore-application";
+import { RotatingClientSecret } from "./rotating-client-secret";
+import { configureStateBackend } from "./state-backend";
+
+/** Properties of {@link MiradoreStack}. */
+export interface MiradoreStackProps {
+  /** The site's validated configuration (see config/config-schema.ts). */
+  readonly site: SiteConfig;
+}
+
+/** The stack name of a site: stable, derived from the site's name only. */
+export function stackNameOf(siteName: string): string {
+  return `miradore-${siteName}`;
+}
+
+/** The Graph application permissions a site requests: User.Read.All, plus Group.Read.All for group filtering. */
+export function graphAppRolesFor(site: Pick<SiteConfig, "groupFiltering">): GraphAppRole[] {
+  return site.groupFiltering ? [USER_READ_ALL, GROUP_READ_ALL] : [USER_READ_ALL];
+}
+
+/**
+ * Everything one Miradore site needs in one Entra tenant: the app registration and service principal, admin consent
+ * for the Graph permissions, the rotating client secret, and as outputs exactly what an operator types into Miradore.
+ *
+ * Authentication is left to the providers' standard `ARM_*` environment (`ARM_USE_OIDC=true` in CI), so no credential
+ * is ever part of the synthesized JSON.
+ */
+export class MiradoreStack extends TerraformStack {
+  public readonly app: MiradoreApplication;
+  public readonly consent: GraphAdminConsent;
+  public readonly secret: RotatingClientSecret;
+
+  constructor(scope: Construct, id: string, props: MiradoreStackProps) {
+    super(scope, id);
+    const { site } = props;
+
+    new AzureadProvider(this, "azuread", { tenantId: site.tenantId });
+    new TimeProvider(this, "time", {});
+    configureStateBackend(this, id, site.state);
+
+    // The identity running Terraform: owner by default, so it can keep managing what it created.
+    const deployer = new DataAzureadClientConfig(this, "deployer");
+    const roles = graphAppRolesFor(site);
+
+    this.app = new MiradoreApplication(this, "app", {
+      displayName: site.displayName,
+      ownerObjectIds: [deployer.objectId, ...site.additionalOwnerObjectIds],
+      graphAppRoles: roles,
+    });
+    this.consent = new GraphAdminConsent(this, "consent", {
+      principalObjectId: this.app.servicePrincipal.objectId,
+      graphAppRoles: roles,
+    });
+    this.secret = new RotatingClientSecret(this, "client-secret", {
+      applicationId: this.app.application.id,
+      lifetimeDays: site.secret.lifetimeDays,
+      rotationIntervalDays: site.secret.rotationIntervalDays,
+    });
+
+    const output = (name: string, value: string, description: string, sensitive = false) =>
+      new TerraformOutput(this, name, { value, description, sensitive });
+    const current = (attribute: Parameters<RotatingClientSecret["select"]>[0]) => this.secret.select(attribute, "current");
+    const previous = (attribute: Parameters<RotatingClientSecret["select"]>[0]) =>
+      this.secret.select(attribute, "previous");
+
+    output("client_id", this.app.application.clientId, "Miradore: Client ID (Application ID of the app registration).");
+    output("tenant_id", deployer.tenantId, "Miradore: Tenant ID (the directory the app is registered in).");
+    output("client_secret", current((s) => s.password.value), "Miradore: Client secret (the newest).", true);
+    output("client_secret_key_id", current((s) => s.password.keyId), "Key id of the newest secret (not secret).");
+    output("client_secret_start_date", current((s) => s.password.startDate), "When the newest secret became valid.");
+    output("client_secret_end_date", current((s) => s.password.endDate), "When the newest secret expires.");
+    output("next_rotation_date", this.secret.nextRotationRfc3339, "When the next scheduled run makes a new secret.");
+    output("previous_client_secret_key_id", previous((s) => s.password.keyId), "Key id of the previous secret.");
+    output(
+      "previous_client_secret_end_date",
+      previous((s) => s.password.endDate),
+      "Handoff deadline: Miradore must use the newest secret before the previous one expires.",
+    );
+    output("graph_permissions", roles.map((r) => r.value).join(","), "Graph application permissions granted.");
+  }
+}

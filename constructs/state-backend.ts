@@ -1,0 +1,23 @@
+import { AzurermBackend, LocalBackend, TerraformStack } from "cdktf";
+import type { StateConfig } from "../config/config-schema";
+
+/**
+ * Where a stack keeps its Terraform state, which holds the client secrets' values: a local file by default, or an
+ * Azure Storage blob read and written with Entra ID auth (no storage account keys; OIDC in CI via `ARM_USE_OIDC`).
+ * The state key is derived from the stack name alone, so sites never share or overwrite each other's state.
+ */
+export function configureStateBackend(stack: TerraformStack, stackName: string, state: StateConfig): void {
+  if (state.backend === "azurerm") {
+    new AzurermBackend(stack, {
+      storageAccountName: state.storageAccountName,
+      containerName: state.containerName,
+      key: `${state.keyPrefix}${stackName}.tfstate`,
+      useAzureadAuth: true,
+    });
+    return;
+  }
+  // Relative to cdktf.out/stacks/<stack>/ (Terraform's working directory): state lives outside the synth output,
+  // which cdktf rewrites, and the path is the same on every machine.
+  const directory = state.directory ?? "../../..";
+  new LocalBackend(stack, { path: `${directory}/terraform.${stackName}.tfstate` });
+}
