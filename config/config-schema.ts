@@ -66,8 +66,7 @@ export const stateSchema = z.discriminatedUnion("backend", [localState, azurermS
 export const siteSettingsSchema = z.strictObject({
   displayName: z
     .string({ error: "must be a display name (text)" })
-    .trim()
-    .min(1, { error: "must not be empty (the app's name in the Entra admin center)" })
+    .refine((name) => name.trim() !== "", { error: "must not be empty (the app's name in the Entra admin center)" })
     .max(MAX_DISPLAY_NAME_LENGTH, { error: `must be at most ${MAX_DISPLAY_NAME_LENGTH} characters (Entra ID's limit)` })
     .default("Miradore MDM"),
   groupFiltering: z
@@ -90,6 +89,8 @@ export const siteSchema = siteSettingsSchema
     tenantId: guid("the Entra directory (tenant) id"),
   })
   .superRefine((site, ctx) => {
+    // Relations between values are only worth reporting once each value is valid on its own.
+    if (!Object.values(site.secret).every((days) => Number.isInteger(days) && days >= 1)) return;
     for (const problem of secretScheduleProblems(site.secret)) {
       ctx.addIssue({ code: "custom", path: ["secret", problem.field], message: problem.expected, input: site.secret[problem.field] });
     }

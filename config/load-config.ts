@@ -33,13 +33,14 @@ export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv } =
 
 /** Validates configuration text (YAML or JSON); throws {@link ConfigError} listing every problem. */
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = {}): MiradoreConfig {
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = parseDocument(text);
   if (document.errors.length > 0) {
     throw new ConfigError(
       source,
       document.errors.map((error) => {
         const at = error.linePos?.[0];
-        return `${source}${at ? ` line ${at.line}, column ${at.col}` : ""} is not valid YAML: ${error.message.split("\n")[0]}`;
+        const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+        return `${source}${at ? ` line ${at.line}, column ${at.col}` : ""} is not valid YAML: ${message}`;
       }),
     );
   }
@@ -100,7 +101,11 @@ function describeIssue(issue: z.core.$ZodIssue, label: (path: readonly PropertyK
       })
       .join("\n");
   }
-  return `${label(issue.path)} is ${describeValue(issue.input)}, but ${issue.message}`;
+  // A union reports the whole mapping; show the field it was told apart by instead.
+  const key = issue.path.at(-1);
+  const input =
+    issue.code === "invalid_union" && isRecord(issue.input) && typeof key === "string" ? issue.input[key] : issue.input;
+  return `${label(issue.path)} is ${describeValue(input)}, but ${issue.message}`;
 }
 
 /** Site names and tenants must be unique: each site is its own stack and state, and one app per tenant. */

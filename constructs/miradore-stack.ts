@@ -1,7 +1,7 @@
 import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { SiteConfig } from "../config/config-schema";
 import { GraphAdminConsent } from "./graph-admin-consent";
@@ -77,6 +77,11 @@ export class MiradoreStack extends TerraformStack {
     output("client_secret_key_id", current((s) => s.password.keyId), "Key id of the newest secret (not secret).");
     output("client_secret_start_date", current((s) => s.password.startDate), "When the newest secret became valid.");
     output("client_secret_end_date", current((s) => s.password.endDate), "When the newest secret expires.");
+    output(
+      "handoff_deadline",
+      Fn.timeadd(current((s) => s.password.startDate), `${site.secret.handoffDays * 24}h`),
+      "Paste the newest secret into Miradore before this time (its start plus the handoff window).",
+    );
     output("next_rotation_date", this.secret.nextRotationRfc3339, "When the next scheduled run makes a new secret.");
     output("previous_client_secret_key_id", previous((s) => s.password.keyId), "Key id of the previous secret.");
     output(
