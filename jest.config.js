@@ -8,4 +8,5 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
+  reporters: ["default", "<rootDir>/test-support/summary-reporter.js"],
 };
