@@ -1,4 +1,4 @@
-import { Fn, Op } from "cdktf";
+import { Fn, Op, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { ClientSecretSlot } from "./client-secret-slot";
 
@@ -40,6 +40,9 @@ export class RotatingClientSecret extends Construct {
   /** The slot that follows one interval behind. */
   public readonly slotB: ClientSecretSlot;
 
+  /** True (a Terraform local, evaluated once per plan) while slot B holds the newest secret. */
+  private readonly slotBIsCurrent: TerraformLocal;
+
   constructor(scope: Construct, id: string, props: RotatingClientSecretProps) {
     super(scope, id);
     const prefix = props.displayNamePrefix ?? "Miradore connection";
@@ -56,22 +59,26 @@ export class RotatingClientSecret extends Construct {
       displayName: `${prefix} (slot B, managed by Terraform)`,
       schedule: { atRfc3339: Fn.timeadd(this.slotA.rotation.rotationRfc3339, `${intervalHours}h`) },
     });
-  }
-
-  /** True (as a Terraform expression) while slot B holds the newest secret. */
-  private get bIsCurrent() {
     // timecmp is 1 when its first argument is later.
-    return Op.eq(Fn.timecmp(this.slotB.rotation.rotationRfc3339, this.slotA.rotation.rotationRfc3339), 1);
+    this.slotBIsCurrent = new TerraformLocal(
+      this,
+      "slot-b-is-current",
+      Op.eq(Fn.timecmp(this.slotB.rotation.rotationRfc3339, this.slotA.rotation.rotationRfc3339), 1),
+    );
   }
 
   /** Picks slot B's or slot A's attribute: the newest secret's when `current`, else the other one's. */
   public select(attribute: (slot: ClientSecretSlot) => string, which: "current" | "previous"): string {
     const [ifB, ifA] = which === "current" ? [this.slotB, this.slotA] : [this.slotA, this.slotB];
-    return Fn.conditional(this.bIsCurrent, attribute(ifB), attribute(ifA));
+    return Fn.conditional(this.slotBIsCurrent.asBoolean, attribute(ifB), attribute(ifA));
   }
 
   /** When the next new secret is due: the earlier of the two slots' rotation times. */
   public get nextRotationRfc3339(): string {
-    return Fn.conditional(this.bIsCurrent, this.slotA.rotation.rotationRfc3339, this.slotB.rotation.rotationRfc3339);
+    return Fn.conditional(
+      this.slotBIsCurrent.asBoolean,
+      this.slotA.rotation.rotationRfc3339,
+      this.slotB.rotation.rotationRfc3339,
+    );
   }
 }
