@@ -1,17 +1,23 @@
 // The cdktf app: one Miradore stack per configured site. Configuration is validated completely before any construct
-// exists, and synthesis replaces cdktf.out/ atomically, so bad input never leaves Terraform JSON behind.
+// exists, and synthesis replaces cdktf.out/ atomically, so bad input never leaves Terraform JSON behind. Large fleets
+// are synthesized by worker threads running this same file.
+import { isMainThread, workerData } from "node:worker_threads";
 import { ConfigError } from "./config/config-error";
 import { loadConfig } from "./config/load-config";
-import { MiradoreStack, stackNameOf } from "./constructs/miradore-stack";
-import { synthesizeAtomically } from "./constructs/synthesize-atomically";
+import { runSynthesisTask, SynthesisTask, synthesizeSites } from "./constructs/synthesize-sites";
 
-try {
+async function main(): Promise<void> {
   const config = loadConfig();
-  synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
-    for (const site of config.sites) new MiradoreStack(app, stackNameOf(site.name), { site });
+  const workers = process.env.MIRADORE_SYNTH_WORKERS ? Number(process.env.MIRADORE_SYNTH_WORKERS) : undefined;
+  await synthesizeSites(config.sites, process.env.CDKTF_OUTDIR ?? "cdktf.out", { workerScript: __filename, workers });
+}
+
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
   });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
+} else {
+  runSynthesisTask(workerData as SynthesisTask);
 }

@@ -14,6 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
 
 function runMain(config: string, env: Record<string, string> = {}) {
+  // Worker threads are only used for fleets; the bundle must run them itself.
   const cwd = mkdtempSync(join(tmpdir(), "miradore-synth-"));
   writeFileSync(join(cwd, "miradore.config.yaml"), config);
   const result = spawnSync(process.execPath, [bundle], {
@@ -55,27 +56,43 @@ test("fails on a bad environment override and keeps an earlier cdktf.out untouch
   expect(readFileSync(join(cwd, "cdktf.out", "stacks", "miradore-example", "cdk.tf.json"), "utf8")).toBe(before);
 });
 
+test("synthesizes a fleet on worker threads into one output identical to a single-threaded synthesis", () => {
+  const sites = Array.from({ length: 90 }, (_, i) => ({
+    name: `site-${String(i).padStart(3, "0")}`,
+    tenantId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+  }));
+  const fleet = runMain(JSON.stringify({ sites }), { MIRADORE_SYNTH_WORKERS: "3" });
+  expect({ status: fleet.status, stderr: fleet.stderr }).toEqual({ status: 0, stderr: "" });
+  const manifest = JSON.parse(readFileSync(join(fleet.cwd, "cdktf.out", "manifest.json"), "utf8"));
+  expect(Object.keys(manifest.stacks)).toEqual(sites.map((site) => `miradore-${site.name}`));
+  expect(readdirSync(join(fleet.cwd, "cdktf.out"))).toEqual(["manifest.json", "stacks"]);
+
+  const single = runMain(JSON.stringify({ sites: [sites[57]] }));
+  const stackFile = (cwd: string) => readFileSync(join(cwd, "cdktf.out", "stacks", "miradore-site-057", "cdk.tf.json"), "utf8");
+  expect(stackFile(fleet.cwd)).toBe(stackFile(single.cwd));
+});
+
 describe("atomic synthesis", () => {
-  test("leaves the previous output and no staging folder behind when building the app throws", () => {
+  test("leaves the previous output and no staging folder behind when building the app throws", async () => {
     const dir = mkdtempSync(join(tmpdir(), "miradore-atomic-"));
     const outdir = join(dir, "cdktf.out");
     mkdirSync(outdir);
     writeFileSync(join(outdir, "marker"), "previous");
-    expect(() =>
+    await expect(
       synthesizeAtomically(outdir, () => {
         throw new Error("construct failed");
       }),
-    ).toThrow("construct failed");
+    ).rejects.toThrow("construct failed");
     expect(readdirSync(dir)).toEqual(["cdktf.out"]);
     expect(readFileSync(join(outdir, "marker"), "utf8")).toBe("previous");
   });
 
-  test("replaces the previous output whole on success", () => {
+  test("replaces the previous output whole on success", async () => {
     const dir = mkdtempSync(join(tmpdir(), "miradore-atomic-"));
     const outdir = join(dir, "cdktf.out");
     mkdirSync(outdir);
     writeFileSync(join(outdir, "stale"), "old");
-    synthesizeAtomically(outdir, () => {});
+    await synthesizeAtomically(outdir, () => {});
     expect(readdirSync(dir)).toEqual(["cdktf.out"]);
     expect(existsSync(join(outdir, "stale"))).toBe(false);
     expect(existsSync(join(outdir, "manifest.json"))).toBe(true);

@@ -6,3 +6,4 @@ export * from "./rotating-client-secret";
 export * from "./state-backend";
 export * from "./miradore-stack";
 export * from "./synthesize-atomically";
+export * from "./synthesize-sites";
