@@ -148,6 +148,25 @@ describe("rejects bad values, naming field, value and expectation", () => {
     expect(problems).toContain(`sites[2].tenantId is "${TENANT.toUpperCase()}", but must be unique`);
   });
 
+  test("allows two sites in one tenant only when both say so, and then not under the same display name", () => {
+    const shared = (a: object, b: object) =>
+      JSON.stringify({ sites: [{ name: "a", tenantId: TENANT, ...a }, { name: "b", tenantId: TENANT, ...b }] });
+    expect(problemsOf(shared({ allowSharedTenant: true }, {})).join("\n")).toContain(
+      'sites[1].tenantId is "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f", but must be unique unless both sites set allowSharedTenant: true',
+    );
+    expect(problemsOf(shared({ allowSharedTenant: true }, { allowSharedTenant: true }))).toEqual([
+      'sites[1].displayName is "Miradore MDM", but must differ from the other sites in the same tenant (Entra refuses duplicate app names here): sites[0] (site "a") uses it too [site "b"]',
+    ]);
+    const { sites } = parseConfig(shared({ allowSharedTenant: true }, { allowSharedTenant: true, displayName: "Miradore 2" }), "t");
+    expect(sites.map((site) => site.name)).toEqual(["a", "b"]);
+  });
+
+  test("fails on a cloud backend without an organization", () => {
+    expect(problemsOf(oneSite({ state: { backend: "cloud" } })).join("\n")).toContain(
+      "sites[0].state.organization is missing, but must be an HCP Terraform organization name",
+    );
+  });
+
   test("fails on a file with no sites", () => {
     expect(problemsOf("sites: []")).toEqual(["sites is [], but must list at least one site"]);
   });

@@ -157,6 +157,15 @@ describe("the stack", () => {
     });
   });
 
+  test("runs remotely in one HCP Terraform workspace per stack when configured", () => {
+    const state = { backend: "cloud", organization: "contoso-msp", workspacePrefix: "mdm-" };
+    const { json } = synthSite(site({ state }));
+    expect(json.terraform).toMatchObject({
+      cloud: { hostname: "app.terraform.io", organization: "contoso-msp", workspaces: { name: "mdm-miradore-test" } },
+    });
+    expect(json.terraform.backend).toBeUndefined();
+  });
+
   test("outputs what an operator types into Miradore, and when the secret ends", () => {
     expect(Object.keys(json.output).sort()).toEqual(
       [

@@ -12,6 +12,7 @@ const configs = {
     additionalOwnerObjectIds: ["0b9c5e1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f"],
     state: { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" },
   }),
+  "an HCP Terraform workspace": site({ state: { backend: "cloud", organization: "contoso-msp" } }),
   "the longest lifetime the tenant allows": site({
     secret: { lifetimeDays: 730, rotationIntervalDays: 300, handoffDays: 30, maxRunGapDays: 35 },
   }),

@@ -58,8 +58,25 @@ const azurermState = z.strictObject({
     .default("miradore/"),
 });
 
-export const stateSchema = z.discriminatedUnion("backend", [localState, azurermState], {
-  error: 'must be { backend: "local" } or { backend: "azurerm", storageAccountName, containerName }',
+/** HCP Terraform / Terraform Enterprise: remote runs in one workspace per site (`<workspacePrefix><stack name>`). */
+const cloudState = z.strictObject({
+  backend: z.literal("cloud"),
+  organization: z
+    .string({ error: "must be an HCP Terraform organization name" })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an HCP Terraform organization name" }),
+  hostname: z
+    .string({ error: "must be a host name such as app.terraform.io" })
+    .regex(/^[a-z0-9.-]+$/i, { error: "must be a host name such as app.terraform.io" })
+    .default("app.terraform.io"),
+  workspacePrefix: z
+    .string({ error: "must be a workspace name prefix (letters, digits, - and _)" })
+    .regex(/^[A-Za-z0-9_-]*$/, { error: "must be a workspace name prefix (letters, digits, - and _)" })
+    .default(""),
+});
+
+export const stateSchema = z.discriminatedUnion("backend", [localState, azurermState, cloudState], {
+  error:
+    'must be { backend: "local" }, { backend: "azurerm", storageAccountName, containerName } or { backend: "cloud", organization }',
 });
 
 /** Everything a site may set; `defaults` holds the same fields. */
@@ -87,6 +104,9 @@ export const siteSchema = siteSettingsSchema
       error: "must be a site name: 1-40 lowercase letters, digits and hyphens, starting with a letter",
     }),
     tenantId: guid("the Entra directory (tenant) id"),
+    allowSharedTenant: z
+      .boolean({ error: "must be true or false (whether this site may share its tenant with another site)" })
+      .default(false),
   })
   .superRefine((site, ctx) => {
     // Relations between values are only worth reporting once each value is valid on its own.

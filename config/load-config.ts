@@ -108,23 +108,41 @@ function describeIssue(issue: z.core.$ZodIssue, label: (path: readonly PropertyK
   return `${label(issue.path)} is ${describeValue(input)}, but ${issue.message}`;
 }
 
-/** Site names and tenants must be unique: each site is its own stack and state, and one app per tenant. */
+/**
+ * Site names must be unique (each is its own stack and state). So must tenants, unless every site sharing one sets
+ * `allowSharedTenant`; sites in one tenant then need distinct display names (`prevent_duplicate_names`).
+ */
 function duplicateProblems(sites: readonly SiteConfig[]): string[] {
   const problems: string[] = [];
-  const seen = (key: (site: SiteConfig) => string, what: string) => {
-    const first = new Map<string, number>();
-    sites.forEach((site, index) => {
-      const value = key(site).toLowerCase();
-      const earlier = first.get(value);
-      if (earlier === undefined) first.set(value, index);
-      else
-        problems.push(
-          `sites[${index}].${what} is ${describeValue(key(site))}, but must be unique: sites[${earlier}] (site "${sites[earlier]!.name}") uses it too [site "${site.name}"]`,
-        );
-    });
+  const firstBy = new Map<string, number>();
+  const check = (index: number, field: string, key: string, allowed: (earlier: SiteConfig) => boolean, why: string) => {
+    const site = sites[index]!;
+    const earlierIndex = firstBy.get(key);
+    if (earlierIndex === undefined) return void firstBy.set(key, index);
+    const earlier = sites[earlierIndex]!;
+    if (allowed(earlier)) return;
+    const value = (site as unknown as Record<string, unknown>)[field];
+    problems.push(
+      `sites[${index}].${field} is ${describeValue(value)}, but ${why}: sites[${earlierIndex}] (site "${earlier.name}") uses it too [site "${site.name}"]`,
+    );
   };
-  seen((site) => site.name, "name");
-  seen((site) => site.tenantId, "tenantId");
+  sites.forEach((site, index) => {
+    check(index, "name", `name:${site.name}`, () => false, "must be unique");
+    check(
+      index,
+      "tenantId",
+      `tenant:${site.tenantId.toLowerCase()}`,
+      (earlier) => earlier.allowSharedTenant && site.allowSharedTenant,
+      "must be unique unless both sites set allowSharedTenant: true",
+    );
+    check(
+      index,
+      "displayName",
+      `tenant-name:${site.tenantId.toLowerCase()}:${site.displayName.toLowerCase()}`,
+      () => false,
+      "must differ from the other sites in the same tenant (Entra refuses duplicate app names here)",
+    );
+  });
   return problems;
 }
 
