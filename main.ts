@@ -1,9 +1,11 @@
 // The cdktf app: one Miradore stack per configured site. Configuration is validated completely before any construct
-// exists, and synthesis replaces cdktf.out/ atomically, so bad input never leaves Terraform JSON behind. Large fleets
+// exists, policy rules (constructs/policy) run as an Aspect during synthesis, and synthesis replaces cdktf.out/
+// atomically, so bad input or a policy violation never leaves Terraform JSON behind. Large fleets
 // are synthesized by worker threads running this same file.
 import { isMainThread, workerData } from "node:worker_threads";
 import { ConfigError } from "./config/config-error";
 import { loadConfig } from "./config/load-config";
+import { PolicyViolationError } from "./constructs/policy/policy-reporting";
 import { runSynthesisTask, SynthesisTask, synthesizeSites } from "./constructs/synthesize-sites";
 
 async function main(): Promise<void> {
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
 
 if (isMainThread) {
   main().catch((error: unknown) => {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError || error instanceof PolicyViolationError)) throw error;
     console.error(error.message);
     process.exitCode = 1;
   });

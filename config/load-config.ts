@@ -33,18 +33,7 @@ export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv } =
 
 /** Validates configuration text (YAML or JSON); throws {@link ConfigError} listing every problem. */
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = {}): MiradoreConfig {
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-        return `${source}${at ? ` line ${at.line}, column ${at.col}` : ""} is not valid YAML: ${message}`;
-      }),
-    );
-  }
-  const file = fileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
+  const file = fileSchema.safeParse(parseYamlText(text, source) ?? {}, { reportInput: true });
   if (!file.success) throw new ConfigError(source, file.error.issues.map((issue) => describeIssue(issue, formatPath)));
 
   const problems: string[] = [];
@@ -89,8 +78,24 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   return { source, sites };
 }
 
+/** Parses YAML (or JSON) text; throws {@link ConfigError} naming the line and column of each syntax error. */
+export function parseYamlText(text: string, source: string): unknown {
+  const document = parseDocument(text);
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+        return `${source}${at ? ` line ${at.line}, column ${at.col}` : ""} is not valid YAML: ${message}`;
+      }),
+    );
+  }
+  return document.toJS();
+}
+
 /** One sentence per issue: "<field> is <value>, but <expectation>". */
-function describeIssue(issue: z.core.$ZodIssue, label: (path: readonly PropertyKey[]) => string): string {
+export function describeIssue(issue: z.core.$ZodIssue, label: (path: readonly PropertyKey[]) => string): string {
   if (issue.code === "unrecognized_keys") {
     const where = isRecord(issue.input) ? Object.keys(issue.input).filter((k) => !issue.keys.includes(k)) : [];
     return issue.keys

@@ -7,3 +7,4 @@ export * from "./state-backend";
 export * from "./miradore-stack";
 export * from "./synthesize-atomically";
 export * from "./synthesize-sites";
+export * from "./policy";

@@ -1,12 +1,13 @@
 import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { SiteConfig } from "../config/config-schema";
 import { GraphAdminConsent } from "./graph-admin-consent";
 import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "./graph-facts";
 import { MiradoreApplication } from "./miradore-application";
+import { MiradorePolicyChecks, MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
 import { RotatingClientSecret } from "./rotating-client-secret";
 import { configureStateBackend } from "./state-backend";
 
@@ -14,6 +15,12 @@ import { configureStateBackend } from "./state-backend";
 export interface MiradoreStackProps {
   /** The site's validated configuration (see config/config-schema.ts). */
   readonly site: SiteConfig;
+
+  /**
+   * Settings of the policy checks that run on the stack at synthesis (constructs/policy).
+   * @default - the Miradore allowlist of Graph permissions, the site's tenant maximum secret lifetime, log to stderr
+   */
+  readonly policy?: MiradorePolicyChecksProps;
 }
 
 /** The stack name of a site: stable, derived from the site's name only. */
@@ -37,6 +44,8 @@ export class MiradoreStack extends TerraformStack {
   public readonly app: MiradoreApplication;
   public readonly consent: GraphAdminConsent;
   public readonly secret: RotatingClientSecret;
+  /** The policy checks (an Aspect) that stop synthesis on a violation. */
+  public readonly policyChecks: MiradorePolicyChecks;
 
   constructor(scope: Construct, id: string, props: MiradoreStackProps) {
     super(scope, id);
@@ -90,5 +99,11 @@ export class MiradoreStack extends TerraformStack {
       "Handoff deadline: Miradore must use the newest secret before the previous one expires.",
     );
     output("graph_permissions", roles.map((r) => r.value).join(","), "Graph application permissions granted.");
+
+    this.policyChecks = new MiradorePolicyChecks({
+      maxSecretLifetimeDays: site.secret.tenantMaxLifetimeDays,
+      ...props.policy,
+    });
+    Aspects.of(this).add(this.policyChecks);
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { App } from "cdktf";
+import { assertNoErrorAnnotations } from "./policy/policy-reporting";
 
 /**
  * Writes a folder through `write(staging)` into a fresh folder beside `outdir`, then swaps it into place: either the
@@ -26,7 +27,15 @@ export function synthesizeApp(outdir: string, build: (app: App) => void): void {
     // Stack traces on every construct cost more than the rest of synthesis and are never read here.
     const app = new App({ outdir, stackTraces: false });
     build(app);
-    app.synth();
+    try {
+      app.synth();
+    } catch (error) {
+      // cdktf reports error annotations as a plain Error; report them as the policy violation they are.
+      assertNoErrorAnnotations(app);
+      throw error;
+    }
+    // The cdktf CLI lets synthesis continue past error annotations (and fails later); never write output then.
+    assertNoErrorAnnotations(app);
   });
 }
 

@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { parentPort, Worker } from "node:worker_threads";
 import type { App } from "cdktf";
 import type { SiteConfig } from "../config/config-schema";
 import { MiradoreStack, stackNameOf } from "./miradore-stack";
+import { PolicyViolationError } from "./policy/policy-reporting";
 import { replaceDirectoryAtomically, synthesizeApp } from "./synthesize-atomically";
 
 /** Below this many sites per worker, starting workers costs more than it saves. */
@@ -52,15 +53,24 @@ export async function synthesizeSites(
   });
 }
 
-/** The worker side: synthesize the task's sites into its part folder. */
+/** The worker side: synthesize the task's sites into its part folder; a policy violation is passed on as such. */
 export function runSynthesisTask(task: SynthesisTask): void {
-  synthesizeApp(task.outdir, (app) => addSiteStacks(app, task.sites));
+  try {
+    synthesizeApp(task.outdir, (app) => addSiteStacks(app, task.sites));
+  } catch (error) {
+    if (!(error instanceof PolicyViolationError)) throw error;
+    parentPort?.postMessage({ policyViolation: error.message });
+    process.exitCode = 1;
+  }
 }
 
 function runWorker(script: string, task: SynthesisTask): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: task });
     worker.once("error", reject);
+    worker.on("message", (message: { policyViolation?: string }) => {
+      if (message.policyViolation) reject(new PolicyViolationError(message.policyViolation));
+    });
     worker.once("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`synthesis worker for ${task.outdir} exited with code ${code}`)),
     );

@@ -1,0 +1,39 @@
+/**
+ * Finding Terraform references in synthesized JSON. cdktf renders every reference as `${type.name.attribute}` inside
+ * a string, with names made of letters, digits, `_` and `-` (e.g. `app_registration_996789F8`).
+ */
+
+/** One reference to a named block, e.g. `azuread_application_password.slot_a.value` or `local.secret`. */
+export interface TerraformReference {
+  /** The block's name (its friendly unique id). */
+  readonly name: string;
+  /** The attribute read, if any; `undefined` when the whole block (or a splat of it) is referenced. */
+  readonly attribute?: string;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * References whose address starts with `prefix` (`azuread_application_password`, `data.azuread_service_principal`,
+ * `local`) in an expression string. Indexes and splats between the name and the attribute (`x[0].value`,
+ * `x[*].value`, `x.*.value`) are skipped over.
+ */
+export function referencesIn(text: string, prefix: string): TerraformReference[] {
+  if (!text.includes("${")) return [];
+  const pattern = new RegExp(
+    `(?<![\\w.-])${escape(prefix)}\\.([A-Za-z_][\\w-]*)(?:\\[[^\\]]*\\]|\\.\\*)*(?:\\.([A-Za-z_][\\w-]*))?`,
+    "g",
+  );
+  return [...text.matchAll(pattern)].map((match) => ({ name: match[1]!, attribute: match[2] }));
+}
+
+/** Every string in a JSON value, depth first: where a block's expressions are. */
+export function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** True when a value is an expression Terraform computes (contains `${`), so its content is unknown at synth time. */
+export const isExpression = (value: unknown): boolean => typeof value === "string" && value.includes("${");
