@@ -9,8 +9,9 @@ export interface ScheduleProblem {
 /**
  * The relations that keep Miradore connected through every rotation (see constructs/rotating-client-secret.ts and
  * the simulator that checks them). With I = rotationIntervalDays, H = handoffDays, G = maxRunGapDays, L = lifetime:
- * - a new secret appears every I days (up to G late); the previous one is deleted one interval later (up to G early),
- *   so the operator's handoff must fit: H + G ≤ I;
+ * - a new secret appears about every I days: slot B is timed from slot A's due time, while A keeps the drift of late
+ *   runs, so consecutive secrets are I ± G apart; a secret is deleted when its own slot rotates again, which is
+ *   never less than I - G after its successor appeared, so the operator's handoff must fit: H + G ≤ I;
  * - the previous secret must outlive its successor's handoff; the worst case is the first deploy, where both slots'
  *   secrets are made together and the next one comes 2I later: 2I + H + G ≤ L;
  * - L never exceeds what the tenant allows.

@@ -96,7 +96,7 @@ export class MiradoreStack extends TerraformStack {
     output(
       "previous_client_secret_end_date",
       previous((s) => s.password.endDate),
-      "Handoff deadline: Miradore must use the newest secret before the previous one expires.",
+      "When the previous secret expires, unless its slot's next rotation (next_rotation_date) deletes it first.",
     );
     output("graph_permissions", roles.map((r) => r.value).join(","), "Graph application permissions granted.");
 
