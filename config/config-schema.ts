@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { existingInstallationSchema } from "./existing-installation-schema";
 import { secretScheduleProblems } from "./secret-schedule-rules";
 
 /**
@@ -104,6 +105,8 @@ export const siteSchema = siteSettingsSchema
       error: "must be a site name: 1-40 lowercase letters, digits and hyphens, starting with a letter",
     }),
     tenantId: guid("the Entra directory (tenant) id"),
+    /** A Miradore app made by hand in this tenant, to be imported rather than created (docs/existing-installation.md). */
+    existing: existingInstallationSchema.optional(),
     allowSharedTenant: z
       .boolean({ error: "must be true or false (whether this site may share its tenant with another site)" })
       .default(false),

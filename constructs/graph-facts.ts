@@ -43,3 +43,33 @@ export const GROUP_READ_ALL: GraphAppRole = {
 export const GRAPH_APP_ROLES: ReadonlyMap<string, GraphAppRole> = new Map(
   [USER_READ_ALL, GROUP_READ_ALL].map((role) => [role.value, role]),
 );
+
+// The application permissions the deploying (CI) identity needs, granted by the bootstrap stack
+// (constructs/bootstrap/). Which resource needs which is in constructs/bootstrap/deployer-graph-permissions.ts.
+
+/**
+ * Create applications, and fully manage (read, update, update secrets, delete) those the caller owns; it cannot update
+ * apps it does not own. The Miradore stack makes the deploying identity an owner of what it creates for this reason.
+ */
+export const APPLICATION_READ_WRITE_OWNED_BY: GraphAppRole = {
+  value: "Application.ReadWrite.OwnedBy",
+  id: "18a4783c-866b-4cc7-a460-3d5e5662c884",
+  description: "Manage apps that this app creates or owns",
+};
+
+/**
+ * Grant and revoke app role assignments (application permissions) to any API, Microsoft Graph included, without a
+ * signed-in user. The permissions reference cautions that it lets an app grant additional privileges to itself.
+ */
+export const APP_ROLE_ASSIGNMENT_READ_WRITE_ALL: GraphAppRole = {
+  value: "AppRoleAssignment.ReadWrite.All",
+  id: "06b708a9-e830-4db3-a914-8e69da51d44f",
+  description: "Manage app permission grants and app role assignments",
+};
+
+/** Read all applications and service principals without a signed-in user (e.g. the tenant's Graph service principal). */
+export const APPLICATION_READ_ALL: GraphAppRole = {
+  value: "Application.Read.All",
+  id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+  description: "Read all applications",
+};

@@ -7,4 +7,6 @@ export * from "./state-backend";
 export * from "./miradore-stack";
 export * from "./synthesize-atomically";
 export * from "./synthesize-sites";
+export * from "./existing-installation";
 export * from "./policy";
+export * from "./bootstrap";

@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import type { SiteConfig } from "../config/config-schema";
 import { GraphAdminConsent } from "./graph-admin-consent";
 import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "./graph-facts";
+import { importExistingInstallation } from "./existing-installation";
 import { MiradoreApplication } from "./miradore-application";
 import { MiradorePolicyChecks, MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
 import { RotatingClientSecret } from "./rotating-client-secret";
@@ -99,6 +100,8 @@ export class MiradoreStack extends TerraformStack {
       "When the previous secret expires, unless its slot's next rotation (next_rotation_date) deletes it first.",
     );
     output("graph_permissions", roles.map((r) => r.value).join(","), "Graph application permissions granted.");
+
+    if (site.existing) importExistingInstallation(this, site.existing);
 
     this.policyChecks = new MiradorePolicyChecks({
       maxSecretLifetimeDays: site.secret.tenantMaxLifetimeDays,
