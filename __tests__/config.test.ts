@@ -90,6 +90,16 @@ describe("rejects bad values, naming field, value and expectation", () => {
       "sites[0].state.containerName is missing, but must be a blob container name",
     ],
     ["an unknown backend", { state: { backend: "s3" } }, 'sites[0].state.backend is "s3", but must be'],
+    [
+      "a Key Vault id that is not a vault's resource id",
+      { keyVault: { id: "https://kv-mdm.vault.azure.net/" } },
+      'sites[0].keyVault.id is "https://kv-mdm.vault.azure.net/", but must be a Key Vault resource id',
+    ],
+    [
+      "a Key Vault secret name with invalid characters",
+      { keyVault: { id: "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm", secretName: "miradore_secret" } },
+      'sites[0].keyVault.secretName is "miradore_secret", but must be a Key Vault secret name',
+    ],
   ])("fails on %s", (_, settings, expected) => {
     const problems = problemsOf(oneSite(settings));
     expect(problems.join("\n")).toContain(expected);

@@ -125,6 +125,47 @@ describe("the client secret", () => {
   });
 });
 
+describe("the Key Vault handoff", () => {
+  const VAULT = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-mdm/providers/Microsoft.KeyVault/vaults/kv-mdm";
+
+  test("is off by default: no azurerm provider, no vault secret", () => {
+    const { json } = synthSite();
+    expect(json.terraform.required_providers).not.toHaveProperty("azurerm");
+    expect(json.provider).not.toHaveProperty("azurerm");
+    expect(json.resource).not.toHaveProperty("azurerm_key_vault_secret");
+  });
+
+  test("writes the current secret with its dates, content type and key id to the configured vault", () => {
+    const { json } = synthSite(site({ keyVault: { id: VAULT } }));
+    const secret = only(json, "azurerm_key_vault_secret");
+    const current = Object.keys(json.locals as Record<string, unknown>)[0];
+    expect(secret).toMatchObject({
+      key_vault_id: VAULT,
+      name: "miradore-test-client-secret",
+      content_type: "Miradore Entra ID client secret",
+    });
+    expect(secret.value).toMatch(new RegExp(`^\\$\\{local\\.${current} \\? azuread_application_password\\.[^.]+\\.value : azuread_application_password\\.[^.]+\\.value\\}$`));
+    expect(secret.expiration_date).toMatch(/_password\.[^.]+\.end_date/);
+    expect(secret.not_before_date).toMatch(/_password\.[^.]+\.start_date/);
+    expect(secret.tags["key-id"]).toMatch(/_password\.[^.]+\.key_id/);
+    expect(json.output.key_vault_secret_id).toMatchObject({ sensitive: false });
+  });
+
+  test("authenticates azurerm in the vault's subscription and tenant without registering resource providers", () => {
+    const other = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+    const { json } = synthSite(site({ keyVault: { id: VAULT, tenantId: other, secretName: "mdm" } }));
+    expect(json.provider.azurerm).toEqual([
+      {
+        features: [{}],
+        resource_provider_registrations: "none",
+        subscription_id: "11111111-2222-4333-8444-555555555555",
+        tenant_id: other,
+      },
+    ]);
+    expect(only(json, "azurerm_key_vault_secret").name).toBe("mdm");
+  });
+});
+
 describe("the stack", () => {
   const { json } = synthSite();
 
@@ -201,12 +242,12 @@ describe("the stack", () => {
     expect(JSON.stringify(json.terraform.backend)).not.toMatch(credentials);
   });
 
-  test("refers to a password value only from outputs, never from another resource", () => {
-    for (const [type, resources] of Object.entries(json.resource)) {
-      expect({ type, refersToSecret: /_password\.[^.]+\.value/.test(JSON.stringify(resources)) }).toEqual({
-        type,
-        refersToSecret: false,
-      });
-    }
+  test("refers to a password value only from outputs and the optional vault secret, never from another resource", () => {
+    const vault = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
+    const { json } = synthSite(site({ keyVault: { id: vault } }));
+    const readers = Object.entries(json.resource)
+      .filter(([, resources]) => /_password\.[^.]+\.value/.test(JSON.stringify(resources)))
+      .map(([type]) => type);
+    expect(readers).toEqual(["azurerm_key_vault_secret"]);
   });
 });

@@ -80,6 +80,23 @@ export const stateSchema = z.discriminatedUnion("backend", [localState, azurermS
     'must be { backend: "local" }, { backend: "azurerm", storageAccountName, containerName } or { backend: "cloud", organization }',
 });
 
+const KEY_VAULT_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/[A-Za-z0-9-]{3,24}$/i;
+
+/** Optional: also write the current secret to a Key Vault, for operators to read it there. */
+export const keyVaultSchema = z.strictObject({
+  id: z
+    .string({ error: "must be a Key Vault resource id" })
+    .regex(KEY_VAULT_ID, {
+      error: "must be a Key Vault resource id: /subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
+    }),
+  secretName: z
+    .string({ error: "must be a Key Vault secret name (1-127 letters, digits and hyphens)" })
+    .regex(/^[0-9A-Za-z-]{1,127}$/, { error: "must be a Key Vault secret name (1-127 letters, digits and hyphens)" })
+    .optional(),
+  tenantId: guid("the tenant the Key Vault belongs to").optional(),
+});
+
 /** Everything a site may set; `defaults` holds the same fields. */
 export const siteSettingsSchema = z.strictObject({
   displayName: z
@@ -95,6 +112,7 @@ export const siteSettingsSchema = z.strictObject({
     .default([]),
   secret: secretSchema.default(secretSchema.parse({})),
   state: stateSchema.default({ backend: "local" }),
+  keyVault: keyVaultSchema.optional(),
 });
 
 export const siteSchema = siteSettingsSchema

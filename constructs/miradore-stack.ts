@@ -1,5 +1,6 @@
 import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Aspects, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -7,6 +8,7 @@ import type { SiteConfig } from "../config/config-schema";
 import { GraphAdminConsent } from "./graph-admin-consent";
 import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "./graph-facts";
 import { importExistingInstallation } from "./existing-installation";
+import { KeyVaultHandoff } from "./key-vault-handoff";
 import { MiradoreApplication } from "./miradore-application";
 import { MiradorePolicyChecks, MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
 import { RotatingClientSecret } from "./rotating-client-secret";
@@ -100,6 +102,27 @@ export class MiradoreStack extends TerraformStack {
       "When the previous secret expires, unless its slot's next rotation (next_rotation_date) deletes it first.",
     );
     output("graph_permissions", roles.map((r) => r.value).join(","), "Graph application permissions granted.");
+
+    if (site.keyVault) {
+      const vault = site.keyVault;
+      new AzurermProvider(this, "azurerm", {
+        features: [{}],
+        // The vault's own subscription; no resource provider registration is needed just to write a secret.
+        subscriptionId: vault.id.split("/")[2]!,
+        tenantId: vault.tenantId ?? site.tenantId,
+        resourceProviderRegistrations: "none",
+      });
+      const handoff = new KeyVaultHandoff(this, "key-vault-handoff", {
+        keyVaultId: vault.id,
+        secretName: vault.secretName ?? `${id}-client-secret`,
+        value: current((s) => s.password.value),
+        startDate: current((s) => s.password.startDate),
+        endDate: current((s) => s.password.endDate),
+        keyId: current((s) => s.password.keyId),
+        clientId: this.app.application.clientId,
+      });
+      output("key_vault_secret_id", handoff.secret.versionlessId, "Where operators read the current secret.");
+    }
 
     if (site.existing) importExistingInstallation(this, site.existing);
 

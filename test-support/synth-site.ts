@@ -9,6 +9,7 @@ export interface StackJson {
   resource: Record<string, Record<string, Record<string, any>>>;
   data: Record<string, Record<string, Record<string, any>>>;
   output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  locals?: Record<string, unknown>;
 }
 
 export const EXAMPLE_TENANT_ID = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
