@@ -132,4 +132,17 @@ export class MiradoreStack extends TerraformStack {
     });
     Aspects.of(this).add(this.policyChecks);
   }
+
+  private resolved?: { constructCount: number; json: { [key: string]: any } };
+
+  /**
+   * The stack's Terraform JSON, resolved once per synthesis: the policy checks read it during the aspect phase and
+   * synthesis writes the same JSON right after (no aspect here changes the tree), so resolving it twice would double
+   * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh.
+   */
+  public override toTerraform(): { [key: string]: any } {
+    const constructCount = this.node.findAll().length;
+    if (this.resolved?.constructCount !== constructCount) this.resolved = { constructCount, json: super.toTerraform() };
+    return this.resolved.json;
+  }
 }
