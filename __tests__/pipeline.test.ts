@@ -1,0 +1,256 @@
+// The pipeline scripts' parts, without Terraform or GitHub: stack list, change detection, forced-rotation addresses,
+// public outputs, comment and issue upserts, the operator notice, and the CLI's error handling.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runPipeline } from "../tools/pipeline";
+import type { CommandContext } from "../tools/pipeline/command-context";
+import type { GitHubApi } from "../tools/pipeline/github-api";
+import { renderOperatorNotice, parseExpiryReport, type ExpiryStackStatus } from "../tools/pipeline/operator-notice";
+import { driftedObjects, plannedChanges } from "../tools/pipeline/plan-changes";
+import { upsertPullRequestComment } from "../tools/pipeline/pr-comment";
+import { publicOutputs } from "../tools/pipeline/public-outputs";
+import { addressesToReplace, currentSlot, slotRotationAddresses } from "../tools/pipeline/rotation-addresses";
+import { syncTrackingIssue } from "../tools/pipeline/tracking-issue";
+import { synthSite } from "../test-support/synth-site";
+
+const SECRET = "abc8Q~not-a-real-secret-but-shaped-like-one";
+
+function context(env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = { env, cwd, stdout: (t) => out.push(t), stderr: (t) => err.push(t), fetch: () => Promise.reject(new Error("no network in tests")) };
+  return { ctx, out, err };
+}
+
+function outDirWith(stacks: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "pipeline-out-"));
+  const manifest: Record<string, { workingDirectory: string }> = {};
+  for (const [name, json] of Object.entries(stacks)) {
+    mkdirSync(join(dir, "stacks", name), { recursive: true });
+    writeFileSync(join(dir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+    manifest[name] = { workingDirectory: `stacks/${name}` };
+  }
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+  return dir;
+}
+
+describe("ci:stacks", () => {
+  test("writes the stack names as a JSON matrix to GITHUB_OUTPUT", async () => {
+    const outDir = outDirWith({ "miradore-b": {}, "miradore-a": {} });
+    const outputFile = join(outDir, "github-output");
+    const { ctx } = context({ GITHUB_OUTPUT: outputFile });
+    expect(await runPipeline(["stacks", "--out-dir", outDir], ctx)).toBe(0);
+    expect(readFileSync(outputFile, "utf8")).toBe('stacks=["miradore-a","miradore-b"]\ncount=2\n');
+  });
+
+  test("fails with the command to run when nothing was synthesized", async () => {
+    const { ctx, err } = context();
+    expect(await runPipeline(["stacks", "--out-dir", join(tmpdir(), "no-such-out-dir")], ctx)).toBe(1);
+    expect(err.join("")).toMatch(/manifest\.json does not exist: run `npm run synth` first/);
+  });
+
+  test("rejects an unknown --only stack and names the stacks there are", async () => {
+    const { ctx, err } = context();
+    expect(await runPipeline(["stacks", "--out-dir", outDirWith({ "miradore-a": {} }), "--only", "miradore-x"], ctx)).toBe(1);
+    expect(err.join("")).toMatch(/--stack is "miradore-x", but .* has no such stack \(it has: miradore-a\)/);
+  });
+
+  test("rejects a forced rotation without a stack, so it can never rotate every site", async () => {
+    const { ctx, err } = context();
+    expect(await runPipeline(["stacks", "--out-dir", outDirWith({ "miradore-a": {} }), "--rotation", "revoke"], ctx)).toBe(1);
+    expect(err.join("")).toMatch(/a forced rotation applies to one stack/);
+  });
+
+  test("rejects more stacks than a GitHub matrix can run", async () => {
+    const many = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`miradore-${i}`, {}]));
+    const { ctx, err } = context();
+    expect(await runPipeline(["stacks", "--out-dir", outDirWith(many)], ctx)).toBe(1);
+    expect(err.join("")).toMatch(/257 stacks, but a GitHub Actions matrix runs at most 256 jobs/);
+  });
+});
+
+test("the CLI rejects an unknown command with the list of commands (exit 2)", async () => {
+  const { ctx, err } = context();
+  expect(await runPipeline(["deploy-everything"], ctx)).toBe(2);
+  expect(err.join("")).toMatch(/unknown command "deploy-everything"; one of: stacks, plan, apply/);
+});
+
+describe("plan changes", () => {
+  const change = (address: string, actions: string[], type = address.split(".")[0]) => ({ address, type, change: { actions } });
+  test("counts resources and outputs that change, not no-ops and reads", () => {
+    const plan = {
+      resource_changes: [change("a.x", ["no-op"]), change("data.b.y", ["read"]), change("c.z", ["delete", "create"])],
+      output_changes: { client_id: { actions: ["no-op"] }, client_secret_end_date: { actions: ["update"] } },
+    };
+    expect(plannedChanges(plan)).toEqual(["c.z", "output.client_secret_end_date"]);
+  });
+  test("reports drift but not a time_rotating that vanished because its rotation is due", () => {
+    const plan = { resource_drift: [change("time_rotating.slot_a", ["delete"]), change("azuread_application.app", ["update"])] };
+    expect(driftedObjects(plan)).toEqual(["azuread_application.app"]);
+  });
+});
+
+describe("forced rotation addresses", () => {
+  const { json } = synthSite();
+  const addresses = slotRotationAddresses("miradore-test", json);
+  const state = (a: string, b: string) => ({
+    values: { root_module: { resources: [{ address: addresses.a, values: { rotation_rfc3339: a } }, { address: addresses.b, values: { rotation_rfc3339: b } }] } },
+  });
+
+  test("finds each slot's time_rotating by its construct path", () => {
+    expect(addresses.a).toMatch(/^time_rotating\.client-secret_slot-a_rotation_[0-9A-F]{8}$/);
+    expect(addresses.b).toMatch(/^time_rotating\.client-secret_slot-b_rotation_[0-9A-F]{8}$/);
+  });
+  test("keep replaces only the slot that is not current; revoke replaces both", () => {
+    const current = currentSlot("miradore-test", addresses, state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"));
+    expect(current).toBe("b");
+    expect(addressesToReplace("keep", addresses, current)).toEqual([addresses.a]);
+    expect(addressesToReplace("keep", addresses, "a")).toEqual([addresses.b]);
+    expect(addressesToReplace("revoke", addresses, current)).toEqual([addresses.a, addresses.b]);
+  });
+  test("fails when the stack was never deployed", () => {
+    expect(() => currentSlot("miradore-test", addresses, { values: { root_module: {} } })).toThrow(/is not in the state; deploy the stack/);
+  });
+  test("rejects a stack without the two slots", () => {
+    expect(() => slotRotationAddresses("other", { resource: {} })).toThrow(/expected exactly one time_rotating .*slot-a\/rotation, found 0/);
+  });
+
+  test("ci:force-rotate runs the injected terraform with -replace for the non-current slot", async () => {
+    const outDir = outDirWith({ "miradore-test": json });
+    const log = join(outDir, "terraform-calls");
+    const fake = join(outDir, "fake-terraform");
+    const stateJson = JSON.stringify(state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"));
+    writeFileSync(fake, `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`);
+    chmodSync(fake, 0o755);
+    const { ctx, out } = context({ MIRADORE_TERRAFORM: fake, PATH: process.env.PATH });
+    expect(await runPipeline(["force-rotate", "--out-dir", outDir, "--stack", "miradore-test", "--mode", "keep"], ctx)).toBe(0);
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls.at(-1)).toBe(`apply -input=false -no-color -auto-approve -replace=${addresses.a}`);
+    expect(out.join("")).toContain("current slot B");
+  });
+
+  test("ci:force-rotate rejects an unknown mode", async () => {
+    const { ctx, err } = context();
+    expect(await runPipeline(["force-rotate", "--out-dir", outDirWith({ "miradore-test": json }), "--stack", "miradore-test", "--mode", "all"], ctx)).toBe(1);
+    expect(err.join("")).toMatch(/--mode is "all", but must be one of keep, revoke/);
+  });
+});
+
+describe("public outputs", () => {
+  const output = JSON.stringify({
+    client_id: { sensitive: false, type: "string", value: "00000000-0000-4000-8000-000000000001" },
+    client_secret: { sensitive: true, type: "string", value: SECRET },
+  });
+  test("drop every sensitive output", () => {
+    const kept = publicOutputs("miradore-a", output);
+    expect(kept).toEqual({ "miradore-a": { client_id: "00000000-0000-4000-8000-000000000001" } });
+    expect(JSON.stringify(kept)).not.toContain(SECRET);
+  });
+  test("fail without quoting text that is not JSON", () => {
+    expect(() => publicOutputs("miradore-a", `oops ${SECRET}`)).toThrow(/did not print JSON/);
+    try {
+      publicOutputs("miradore-a", `oops ${SECRET}`);
+    } catch (error) {
+      expect((error as Error).message).not.toContain(SECRET);
+    }
+  });
+});
+
+/** An in-memory GitHubApi: issues and comments by path. */
+function memoryApi() {
+  const comments: { id: number; body: string; user: { type: string } }[] = [];
+  const issues: { number: number; body: string; state: string; labels: string[] }[] = [];
+  const labels: { name: string }[] = [];
+  const calls: string[] = [];
+  const api: GitHubApi = {
+    repository: "contoso/miradore",
+    async list<T>(path: string) {
+      calls.push(`LIST ${path}`);
+      if (path.endsWith("/comments")) return comments as T[];
+      if (path.endsWith("/labels")) return labels as T[];
+      return issues.filter((i) => i.state === "open") as T[];
+    },
+    async request<T>(method: string, path: string, body?: unknown) {
+      calls.push(`${method} ${path}`);
+      const data = body as Record<string, any>;
+      if (method === "POST" && path.endsWith("/comments")) comments.push({ id: comments.length + 1, body: data.body, user: { type: "Bot" } });
+      else if (method === "PATCH" && path.includes("/issues/comments/")) comments.find((c) => path.endsWith(`/${c.id}`))!.body = data.body;
+      else if (method === "POST" && path.endsWith("/labels")) labels.push({ name: data.name });
+      else if (method === "POST" && path.endsWith("/issues")) issues.push({ number: issues.length + 1, body: data.body, state: "open", labels: data.labels });
+      else if (method === "PATCH") Object.assign(issues.find((i) => path.endsWith(`/${i.number}`))!, data);
+      return undefined as T;
+    },
+  };
+  return { api, comments, issues, labels, calls };
+}
+
+describe("pull request comment", () => {
+  const review = (text: string) => `<!-- miradore-plan-review:miradore-a -->\n${text}\n`;
+  test("is created once, then updated in place, and a person's quote is never overwritten", async () => {
+    const gh = memoryApi();
+    gh.comments.push({ id: 99, body: review("quoted by a person"), user: { type: "User" } });
+    expect(await upsertPullRequestComment(gh.api, 7, review("first"), true)).toBe("created");
+    expect(await upsertPullRequestComment(gh.api, 7, review("second"), true)).toBe("updated");
+    expect(await upsertPullRequestComment(gh.api, 7, review("second"), true)).toBe("unchanged");
+    expect(gh.comments.map((c) => c.body)).toEqual([review("quoted by a person"), review("second")]);
+  });
+  test("is not created for a stack without changes, but an earlier one is still updated", async () => {
+    const gh = memoryApi();
+    expect(await upsertPullRequestComment(gh.api, 7, review("no changes"), false)).toBe("skipped");
+    expect(gh.comments).toEqual([]);
+    await upsertPullRequestComment(gh.api, 7, review("changes"), true);
+    expect(await upsertPullRequestComment(gh.api, 7, review("no changes"), false)).toBe("updated");
+  });
+  test("rejects a body without the hidden marker", async () => {
+    await expect(upsertPullRequestComment(memoryApi().api, 7, "### plan\n", true)).rejects.toThrow(/must be a hidden marker/);
+  });
+});
+
+describe("tracking issue", () => {
+  test("is opened once (with its label), updated, then closed", async () => {
+    const gh = memoryApi();
+    expect(await syncTrackingIssue(gh.api, "secret-rotation", "open", "do this")).toBe("opened");
+    expect(gh.labels).toEqual([{ name: "miradore-secret-rotation" }]);
+    expect(await syncTrackingIssue(gh.api, "secret-rotation", "open", "do that")).toBe("updated");
+    expect(await syncTrackingIssue(gh.api, "secret-rotation", "open", "do that")).toBe("unchanged");
+    expect(gh.issues).toHaveLength(1);
+    expect(await syncTrackingIssue(gh.api, "secret-rotation", "closed", "all fine")).toBe("closed");
+    expect(gh.issues[0]).toMatchObject({ state: "closed", body: "<!-- miradore-tracking-issue:secret-rotation -->\nall fine" });
+    expect(await syncTrackingIssue(gh.api, "secret-rotation", "closed", "all fine")).toBe("nothing-open");
+  });
+});
+
+describe("operator notice", () => {
+  const dated = (date: string) => ({ date, daysFromNow: 1 });
+  const status = (verdict: ExpiryStackStatus["verdict"], warnings: string[] = []): ExpiryStackStatus => ({
+    stack: `miradore-${verdict}`,
+    verdict,
+    warnings,
+    current: { keyId: "0b6f2a55-1111-4222-8333-444455556666", start: dated("2026-03-01T06:00:00.000Z"), end: dated("2026-08-28T06:00:00.000Z") },
+    previous: { end: dated("2026-05-30T06:00:00.000Z") },
+    handoff: { pending: verdict === "handoff-pending", deadline: dated("2026-03-22T06:00:00.000Z") },
+    nextRotation: dated("2026-04-30T06:00:00.000Z"),
+  });
+
+  test("tells the operator what to do and by when, most urgent first", () => {
+    const notice = renderOperatorNotice([status("ok"), status("handoff-pending"), status("expiring", ["the current secret has expired"])], "2026-03-02T05:17:00Z");
+    expect(notice.state).toBe("open");
+    expect(notice.markdown.indexOf("miradore-expiring")).toBeLessThan(notice.markdown.indexOf("miradore-handoff-pending"));
+    expect(notice.markdown).toContain("`miradore-handoff-pending`: paste the new client secret into Miradore by **2026-03-22 06:00 UTC**");
+    expect(notice.markdown).toContain("terraform output -raw client_secret");
+    expect(notice.markdown).toContain("1 other stack is fine.");
+  });
+  test("does not change from one day to the next while the dates stay the same", () => {
+    const day1 = renderOperatorNotice([status("handoff-pending")], "2026-03-02T05:17:00Z");
+    const day2 = renderOperatorNotice([{ ...status("handoff-pending"), handoff: { pending: true, deadline: { date: "2026-03-22T06:00:00.000Z", daysFromNow: 19 } } }], "2026-03-03T05:17:00Z");
+    expect(day2.markdown).toBe(day1.markdown);
+  });
+  test("closes when nothing is due", () => {
+    expect(renderOperatorNotice([status("ok")], "2026-03-02T05:17:00Z").state).toBe("closed");
+  });
+  test("fails on expiry-check's bad-input answer and on an empty file", () => {
+    expect(() => parseExpiryReport('{"exitCode":2,"error":"outputs.json is not valid JSON"}', "expiry.json")).toThrow(/expiry-check rejected its input: outputs.json is not valid JSON/);
+    expect(() => parseExpiryReport("", "expiry.json")).toThrow(/expiry.json is not JSON \(it is empty\)/);
+  });
+});

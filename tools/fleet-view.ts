@@ -1,0 +1,42 @@
+// CLI: `npm run fleet [-- --json] [--config FILE]`: the configured sites with their tenant, Graph permissions,
+// rotation settings, stack name and state location, for an operator's review. No secret is ever read or shown.
+// The configuration is read as synthesis reads it (MIRADORE_CONFIG and MIRADORE_* overrides apply); a bad one
+// fails with the same messages and exit code 1. Usage errors exit with 2.
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config/config-error";
+import { loadConfig } from "../config/load-config";
+import { fleetEntries } from "./fleet-view/fleet-entry";
+import { renderFleetView } from "./fleet-view/render-fleet-view";
+
+const USAGE = "usage: fleet [--json] [--config FILE]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
+
+function main(argv: readonly string[]): number {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { json: { type: "boolean", default: false }, config: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+    }));
+  } catch (error) {
+    process.stderr.write(`fleet: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const config = loadConfig(values.config === undefined ? {} : { path: values.config });
+    const entries = fleetEntries(config.sites);
+    process.stdout.write(
+      values.json ? `${JSON.stringify({ source: config.source, sites: entries }, null, 2)}\n` : renderFleetView(entries, config.source),
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

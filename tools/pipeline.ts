@@ -1,0 +1,51 @@
+// CLI: the steps the GitHub Actions workflows run, one command each (npm run ci:<command> -- …).
+//   pipeline <stacks|plan|apply|force-rotate|outputs|collect-outputs|comment|notice|drift-report|issue|fork-notice> [options]
+// Exit code 0 on success, 1 with one line on stderr when a step fails. Nothing printed is ever a secret.
+import { type CommandContext, PipelineError, processContext } from "./pipeline/command-context";
+import { applyCommand } from "./pipeline/commands/apply";
+import { collectOutputsCommand } from "./pipeline/commands/collect-outputs";
+import { commentCommand } from "./pipeline/commands/comment";
+import { driftReportCommand } from "./pipeline/commands/drift-report";
+import { forceRotateCommand } from "./pipeline/commands/force-rotate";
+import { forkNoticeCommand } from "./pipeline/commands/fork-notice";
+import { issueCommand } from "./pipeline/commands/issue";
+import { noticeCommand } from "./pipeline/commands/notice";
+import { outputsCommand } from "./pipeline/commands/outputs";
+import { planCommand } from "./pipeline/commands/plan";
+import { stacksCommand } from "./pipeline/commands/stacks";
+
+type Command = (argv: readonly string[], context: CommandContext) => Promise<number>;
+
+export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
+  stacks: stacksCommand,
+  plan: planCommand,
+  apply: applyCommand,
+  "force-rotate": forceRotateCommand,
+  outputs: outputsCommand,
+  "collect-outputs": collectOutputsCommand,
+  comment: commentCommand,
+  notice: noticeCommand,
+  "drift-report": driftReportCommand,
+  issue: issueCommand,
+  "fork-notice": forkNoticeCommand,
+};
+
+export async function runPipeline(argv: readonly string[], context: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : PIPELINE_COMMANDS[name];
+  if (!command) {
+    context.stderr(`pipeline: ${name === undefined ? "no command given" : `unknown command ${JSON.stringify(name)}`}; one of: ${Object.keys(PIPELINE_COMMANDS).join(", ")}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, context);
+  } catch (error) {
+    if (!(error instanceof PipelineError)) throw error;
+    context.stderr(`pipeline ${name}: ${error.message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runPipeline(process.argv.slice(2), processContext()).then((code) => (process.exitCode = code));
+}

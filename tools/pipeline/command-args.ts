@@ -1,0 +1,48 @@
+// Argument parsing shared by the pipeline commands: node's util.parseArgs, strict, errors as PipelineError.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type CommandContext, PipelineError } from "./command-context";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export function parseCommandArgs<T extends Options>(command: string, argv: readonly string[], options: T, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args: [...argv], options, allowPositionals: positionals > 0, strict: true });
+    if (parsed.positionals.length !== positionals) {
+      throw new Error(`expected ${positionals} file argument${positionals === 1 ? "" : "s"}, got ${parsed.positionals.length}`);
+    }
+    return parsed;
+  } catch (error) {
+    throw new PipelineError(`${command}: ${(error as Error).message}`);
+  }
+}
+
+/** A required string option, or a PipelineError that names it. */
+export function required(command: string, name: string, value: string | boolean | (string | boolean)[] | undefined): string {
+  if (typeof value !== "string" || value === "") throw new PipelineError(`${command}: --${name} is missing`);
+  return value;
+}
+
+/** One of `allowed`, or a PipelineError naming the option, the value and the choices. */
+export function oneOf<T extends string>(command: string, name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new PipelineError(`${command}: --${name} is ${JSON.stringify(value)}, but must be one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+export function readTextFile(context: CommandContext, path: string, what: string): string {
+  try {
+    return readFileSync(resolve(context.cwd, path), "utf8");
+  } catch (error) {
+    throw new PipelineError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Writes a file only the runner's user can read: plan JSON holds secrets, the rest costs nothing to protect too. */
+export function writeTextFile(context: CommandContext, path: string, text: string): void {
+  const file = resolve(context.cwd, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text, { mode: 0o600 });
+}
