@@ -140,13 +140,13 @@ test("the plan matrix comes from the synthesized manifest, not from the workflow
   }
 });
 
-test("tests run on Node 20, the maintenance LTS and the active LTS; everything else on the active LTS", () => {
+test("tests run on Node 20 (the floor) and every current LTS line (22, 24, 26); everything else on the active LTS, 26", () => {
   const test = workflow("pull-request.yml").jobs.test!;
-  expect(test.strategy!.matrix!.node).toEqual([20, 22, 24]);
+  expect(test.strategy!.matrix!.node).toEqual([20, 22, 24, 26]);
   for (const file of FILES) {
     for (const [name, job] of jobsOf(file).filter(([n]) => !(file === "pull-request.yml" && n === "test"))) {
       const setupNode = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
-      expect([file, name, setupNode?.with?.["node-version"]]).toEqual([file, name, 24]);
+      expect([file, name, setupNode?.with?.["node-version"]]).toEqual([file, name, 26]);
     }
   }
 });
