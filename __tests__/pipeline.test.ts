@@ -94,8 +94,11 @@ describe("plan changes", () => {
 describe("forced rotation addresses", () => {
   const { json } = synthSite();
   const addresses = slotRotationAddresses("miradore-test", json);
-  const state = (a: string, b: string) => ({
-    values: { root_module: { resources: [{ address: addresses.a, values: { rotation_rfc3339: a } }, { address: addresses.b, values: { rotation_rfc3339: b } }] } },
+  const state = (a: string, b: string, handoffDeadline = "2026-03-01T00:00:00Z") => ({
+    values: {
+      outputs: { handoff_deadline: { sensitive: false, value: handoffDeadline } },
+      root_module: { resources: [{ address: addresses.a, values: { rotation_rfc3339: a } }, { address: addresses.b, values: { rotation_rfc3339: b } }] },
+    },
   });
 
   test("finds each slot's time_rotating by its construct path", () => {
@@ -128,6 +131,20 @@ describe("forced rotation addresses", () => {
     const calls = readFileSync(log, "utf8").trim().split("\n");
     expect(calls.at(-1)).toBe(`apply -input=false -no-color -auto-approve -replace=${addresses.a}`);
     expect(out.join("")).toContain("current slot B");
+  });
+
+  test("ci:force-rotate refuses keep while a handoff is pending, naming the deadline", async () => {
+    const outDir = outDirWith({ "miradore-test": json });
+    const log = join(outDir, "terraform-calls");
+    const fake = join(outDir, "fake-terraform");
+    const stateJson = JSON.stringify(state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z", "2026-04-10T00:00:00Z"));
+    writeFileSync(fake, `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`);
+    chmodSync(fake, 0o755);
+    const { ctx, err } = context({ MIRADORE_TERRAFORM: fake, PATH: process.env.PATH });
+    const args = ["force-rotate", "--out-dir", outDir, "--stack", "miradore-test", "--mode", "keep", "--now", "2026-04-01T00:00:00Z"];
+    expect(await runPipeline(args, ctx)).toBe(1);
+    expect(err.join("")).toContain("a handoff is pending until 2026-04-10T00:00:00Z");
+    expect(readFileSync(log, "utf8")).not.toContain("apply");
   });
 
   test("ci:force-rotate rejects an unknown mode", async () => {
