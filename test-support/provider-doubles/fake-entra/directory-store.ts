@@ -1,0 +1,206 @@
+// The fake Entra directory on disk: one JSON file per tenant under `<root>/tenants/`, plus `<root>/clock.json` and
+// `<root>/faults.json`. Every provider call reads the files afresh, so tests can inspect and change the directory
+// ("delete in the portal"), move the clock or arm a fault between Terraform commands, and one long-lived provider
+// process serves many test steps. All access is synchronous: a call's read-modify-write cannot interleave with
+// another's in the single-threaded server.
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_APP_ROLES } from "./microsoft-graph";
+
+/** Used when the azuread provider block sets no tenant_id. */
+export const DEFAULT_TENANT_ID = "11111111-1111-4111-8111-111111111111";
+/** The principal Terraform authenticates as (client_id / object_id of data.azuread_client_config). */
+export const DEPLOYER_CLIENT_ID = "22222222-2222-4222-8222-222222222222";
+export const DEPLOYER_OBJECT_ID = "33333333-3333-4333-8333-333333333333";
+
+export interface DirectoryAppRole {
+  readonly id: string;
+  readonly value: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly allowedMemberTypes: readonly string[];
+  readonly enabled: boolean;
+}
+
+export interface PasswordCredential {
+  readonly keyId: string;
+  readonly displayName: string | null;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+  /** First characters of the secret, as Graph shows them; the secret itself is never stored. */
+  readonly hint: string;
+}
+
+export interface FederatedIdentityCredential {
+  readonly id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}
+
+export interface DirectoryApplication {
+  readonly objectId: string;
+  readonly appId: string;
+  displayName: string;
+  signInAudience: string;
+  appRoles: DirectoryAppRole[];
+  passwordCredentials: PasswordCredential[];
+  federatedIdentityCredentials: FederatedIdentityCredential[];
+  /** The Terraform arguments last written for the object (what the portal would show as its settings). */
+  settings: Record<string, unknown>;
+}
+
+export interface DirectoryServicePrincipal {
+  readonly objectId: string;
+  readonly appId: string;
+  displayName: string;
+  appRoles: DirectoryAppRole[];
+  /** Pre-seeded by Microsoft in every tenant (Microsoft Graph): never created or deleted by Terraform. */
+  readonly builtIn?: boolean;
+  settings: Record<string, unknown>;
+}
+
+export interface AppRoleAssignment {
+  readonly id: string;
+  readonly appRoleId: string;
+  readonly principalId: string;
+  readonly principalType: string;
+  readonly principalDisplayName: string;
+  readonly resourceId: string;
+  readonly resourceDisplayName: string;
+}
+
+export interface TenantDocument {
+  readonly tenantId: string;
+  readonly domain: string;
+  readonly deployer: { readonly clientId: string; readonly objectId: string };
+  applications: Record<string, DirectoryApplication>;
+  servicePrincipals: Record<string, DirectoryServicePrincipal>;
+  appRoleAssignments: AppRoleAssignment[];
+}
+
+function seedTenant(tenantId: string): TenantDocument {
+  const graphObjectId = randomUUID();
+  return {
+    tenantId,
+    domain: `tenant-${tenantId.slice(0, 8)}.onmicrosoft.com`,
+    deployer: { clientId: DEPLOYER_CLIENT_ID, objectId: DEPLOYER_OBJECT_ID },
+    applications: {},
+    servicePrincipals: {
+      [graphObjectId]: {
+        objectId: graphObjectId,
+        appId: MICROSOFT_GRAPH_APP_ID,
+        displayName: "Microsoft Graph",
+        builtIn: true,
+        appRoles: MICROSOFT_GRAPH_APP_ROLES.map((r) => ({ ...r, allowedMemberTypes: ["Application"], enabled: true })),
+        settings: {},
+      },
+    },
+    appRoleAssignments: [],
+  };
+}
+
+export function tenantFile(root: string, tenantId: string): string {
+  return join(root, "tenants", `${tenantId}.json`);
+}
+
+function writeJsonAtomically(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+/** Reads a tenant, seeding (and saving) it on first use so its generated ids stay stable. */
+export function readTenant(root: string, tenantId: string): TenantDocument {
+  const file = tenantFile(root, tenantId);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as TenantDocument;
+  const doc = seedTenant(tenantId);
+  writeTenant(root, doc);
+  return doc;
+}
+
+export function writeTenant(root: string, doc: TenantDocument): void {
+  mkdirSync(join(root, "tenants"), { recursive: true });
+  writeJsonAtomically(tenantFile(root, doc.tenantId), doc);
+}
+
+/** Runs `change` on the tenant's document and saves it. */
+export function updateTenant<T>(root: string, tenantId: string, change: (doc: TenantDocument) => T): T {
+  const doc = readTenant(root, tenantId);
+  const result = change(doc);
+  writeTenant(root, doc);
+  return result;
+}
+
+/** Objects Terraform (or a test) created, credentials included: everything except what Microsoft pre-seeds. */
+export function createdObjectCount(doc: TenantDocument): number {
+  const credentials = Object.values(doc.applications).reduce((n, a) => n + a.passwordCredentials.length + a.federatedIdentityCredentials.length, 0);
+  return (
+    Object.keys(doc.applications).length +
+    credentials +
+    Object.values(doc.servicePrincipals).filter((sp) => !sp.builtIn).length +
+    doc.appRoleAssignments.length
+  );
+}
+
+// ---- the clock ----
+
+const CLOCK_FILE = "clock.json";
+
+/** The directory's "now": `<root>/clock.json` when a test set one, else the real time. Whole seconds, like Graph. */
+export function readClock(root: string): Date {
+  const file = join(root, CLOCK_FILE);
+  const now = existsSync(file) ? new Date((JSON.parse(readFileSync(file, "utf8")) as { now: string }).now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new Error(`${file}: "now" is not a date`);
+  return new Date(Math.floor(now.getTime() / 1000) * 1000);
+}
+
+export function writeClock(root: string, now: Date): void {
+  mkdirSync(root, { recursive: true });
+  writeJsonAtomically(join(root, CLOCK_FILE), { now: now.toISOString() });
+}
+
+// ---- fault injection (a hook for later; minimal) ----
+
+/**
+ * One rule of `<root>/faults.json` (`{ "rules": [...] }`): when a call matches `operation` and `type`, count it in
+ * `seen`; on the `nth` match (every match when `nth` is absent) wait `delayMs`, then fail with `error` if given.
+ */
+export interface FaultRule {
+  readonly operation: "plan" | "create" | "read" | "update" | "delete" | "read-data";
+  readonly type: string;
+  readonly nth?: number;
+  readonly error?: string;
+  readonly delayMs?: number;
+  seen?: number;
+}
+
+export interface TriggeredFault {
+  readonly error?: string;
+  readonly delayMs?: number;
+}
+
+export function writeFaults(root: string, rules: readonly FaultRule[]): void {
+  mkdirSync(root, { recursive: true });
+  writeJsonAtomically(join(root, "faults.json"), { rules });
+}
+
+/** Counts this call against the fault rules and returns the fault it triggers, if any. */
+export function takeFault(root: string, operation: FaultRule["operation"], type: string): TriggeredFault | undefined {
+  const file = join(root, "faults.json");
+  if (!existsSync(file)) return undefined;
+  const doc = JSON.parse(readFileSync(file, "utf8")) as { rules?: FaultRule[] };
+  let triggered: TriggeredFault | undefined;
+  for (const rule of doc.rules ?? []) {
+    if (rule.operation !== operation || rule.type !== type) continue;
+    rule.seen = (rule.seen ?? 0) + 1;
+    if (triggered === undefined && (rule.nth === undefined || rule.nth === rule.seen)) {
+      triggered = { error: rule.error, delayMs: rule.delayMs };
+    }
+  }
+  writeJsonAtomically(file, doc);
+  return triggered;
+}
