@@ -3,13 +3,20 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { buildSync } from "esbuild";
+import { App, TerraformStack } from "cdktf";
+import { siteSchema } from "../config/config-schema";
+import { MiradoreStack } from "../constructs/miradore-stack";
 import { synthesizeAtomically } from "../constructs/synthesize-atomically";
+
+const VAULT = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
 
 // The main job exactly as `npm run synth` runs it: main.ts bundled, then run with node in a project folder.
 const repo = resolve(__dirname, "..");
 const bundle = join(repo, ".build", `test-${process.pid}`, "main.js");
 beforeAll(() => {
-  buildSync({ entryPoints: [join(repo, "main.ts")], outfile: bundle, bundle: true, platform: "node", format: "cjs", packages: "external" });
+  // The same entry points as tools/build.mjs: the app and its synthesis worker, side by side.
+  const entryPoints = { main: join(repo, "main.ts"), "synthesis-worker": join(repo, "constructs", "synthesis-worker.ts") };
+  buildSync({ entryPoints, outdir: dirname(bundle), bundle: true, platform: "node", format: "cjs", packages: "external" });
 });
 afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
 
@@ -70,6 +77,19 @@ test("synthesizes a fleet on worker threads into one output identical to a singl
   const single = runMain(JSON.stringify({ sites: [sites[57]] }));
   const stackFile = (cwd: string) => readFileSync(join(cwd, "cdktf.out", "stacks", "miradore-site-057", "cdk.tf.json"), "utf8");
   expect(stackFile(fleet.cwd)).toBe(stackFile(single.cwd));
+});
+
+test("skipping cdktf's cross-stack preparation pass changes nothing in the synthesized JSON", () => {
+  const site = siteSchema.parse({ name: "x", tenantId: "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f", keyVault: { id: VAULT } });
+  const synthesize = (withPreparation: boolean) => {
+    const outdir = mkdtempSync(join(tmpdir(), "miradore-prepare-"));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new MiradoreStack(app, "miradore-x", { site, policy: { log: () => {} } });
+    if (withPreparation) stack.prepareStack = () => TerraformStack.prototype.prepareStack.call(stack);
+    app.synth();
+    return readFileSync(join(outdir, "stacks", "miradore-x", "cdk.tf.json"), "utf8");
+  };
+  expect(synthesize(false)).toBe(synthesize(true));
 });
 
 describe("atomic synthesis", () => {

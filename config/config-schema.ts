@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS, MAX_DISPLAY_NAME_LENGTH } from "./entra-limits";
 import { existingInstallationSchema } from "./existing-installation-schema";
 import { secretScheduleProblems } from "./secret-schedule-rules";
 
@@ -10,11 +11,7 @@ import { secretScheduleProblems } from "./secret-schedule-rules";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_EXAMPLE = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 
-/** Entra ID limits an application's displayName to 256 characters (Microsoft Graph `application` resource type). */
-export const MAX_DISPLAY_NAME_LENGTH = 256;
-
-/** The Entra admin center offers at most 24 months for a client secret; tenants may enforce less by policy. */
-export const DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS = 730;
+export { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS, MAX_DISPLAY_NAME_LENGTH };
 
 const guid = (what: string) =>
   z.string({ error: `must be a GUID (${what}) such as ${GUID_EXAMPLE}` }).regex(GUID, {

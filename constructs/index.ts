@@ -8,6 +8,8 @@ export * from "./state-backend";
 export * from "./miradore-stack";
 export * from "./synthesize-atomically";
 export * from "./synthesize-sites";
+export * from "./synthesis-task";
+export * from "./replace-directory-atomically";
 export * from "./existing-installation";
 export * from "./policy";
 export * from "./bootstrap";

@@ -1,26 +1,14 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { parentPort, Worker } from "node:worker_threads";
-import type { App } from "cdktf";
+import { Worker } from "node:worker_threads";
 import type { SiteConfig } from "../config/config-schema";
-import { MiradoreStack, stackNameOf } from "./miradore-stack";
-import { PolicyViolationError } from "./policy/policy-reporting";
-import { replaceDirectoryAtomically, synthesizeApp } from "./synthesize-atomically";
+import { PolicyViolationError } from "./policy/policy-violation-error";
+import { replaceDirectoryAtomically } from "./replace-directory-atomically";
+import type { SynthesisTask } from "./synthesis-task";
 
 /** Below this many sites per worker, starting workers costs more than it saves. */
 const MIN_SITES_PER_WORKER = 40;
-
-/** What a synthesis worker is given. */
-export interface SynthesisTask {
-  readonly sites: readonly SiteConfig[];
-  readonly outdir: string;
-}
-
-/** Adds one Miradore stack per site to an app. */
-export function addSiteStacks(app: App, sites: readonly SiteConfig[]): void {
-  for (const site of sites) new MiradoreStack(app, stackNameOf(site.name), { site });
-}
 
 /** How many workers to use for `siteCount` sites: one per core, each with enough sites to be worth starting. */
 export function workerCountFor(siteCount: number, cores = availableParallelism()): number {
@@ -29,8 +17,9 @@ export function workerCountFor(siteCount: number, cores = availableParallelism()
 
 /**
  * Synthesizes every site's stack into `outdir`, atomically. Large fleets are split across worker threads running
- * `workerScript` (this app's own bundle, which calls {@link runSynthesisTask} off the main thread); each writes its
- * stacks into a part folder, and the parts are merged into one cdktf output with one manifest.
+ * `workerScript` (the bundled constructs/synthesis-worker.ts); each writes its stacks into a part folder, and the parts
+ * are merged into one cdktf output with one manifest. Without workers the stacks are synthesized in this thread; the
+ * construct library is only loaded then, so a main thread that hands everything to workers stays small.
  */
 export async function synthesizeSites(
   sites: readonly SiteConfig[],
@@ -40,7 +29,8 @@ export async function synthesizeSites(
   const workers = options.workerScript ? (options.workers ?? workerCountFor(sites.length)) : 1;
   await replaceDirectoryAtomically(outdir, async (staging) => {
     if (workers <= 1) {
-      synthesizeApp(staging, (app) => addSiteStacks(app, sites));
+      const { runSynthesisTask } = require("./synthesis-task") as typeof import("./synthesis-task");
+      runSynthesisTask({ sites, outdir: staging });
       return;
     }
     const chunks = Array.from({ length: workers }, (_, index) =>
@@ -51,17 +41,6 @@ export async function synthesizeSites(
     await Promise.all(chunks.map((chunk, index) => runWorker(options.workerScript!, { sites: chunk, outdir: parts[index]! })));
     mergeParts(staging, parts);
   });
-}
-
-/** The worker side: synthesize the task's sites into its part folder; a policy violation is passed on as such. */
-export function runSynthesisTask(task: SynthesisTask): void {
-  try {
-    synthesizeApp(task.outdir, (app) => addSiteStacks(app, task.sites));
-  } catch (error) {
-    if (!(error instanceof PolicyViolationError)) throw error;
-    parentPort?.postMessage({ policyViolation: error.message });
-    process.exitCode = 1;
-  }
 }
 
 function runWorker(script: string, task: SynthesisTask): Promise<void> {

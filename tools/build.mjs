@@ -3,7 +3,9 @@
 import { build } from "esbuild";
 import { argv } from "node:process";
 
-const entries = argv.slice(2).length > 0 ? argv.slice(2) : ["main.ts"];
+// Without arguments: the app and its synthesis worker, side by side in .build/.
+const entries =
+  argv.slice(2).length > 0 ? argv.slice(2) : { main: "main.ts", "synthesis-worker": "constructs/synthesis-worker.ts" };
 await build({
   entryPoints: entries,
   outdir: ".build",

@@ -9,4 +9,5 @@ export * from "./secret-output-rule";
 export * from "./miradore-policy-rules";
 export * from "./policy-suppressions";
 export * from "./policy-reporting";
+export * from "./policy-violation-error";
 export * from "./miradore-policy-checks";

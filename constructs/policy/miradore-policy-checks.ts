@@ -1,6 +1,6 @@
 import { Annotations, IAspect, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS } from "../../config/config-schema";
+import { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS } from "../../config/entra-limits";
 import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "../graph-facts";
 import { MIRADORE_POLICY_RULES } from "./miradore-policy-rules";
 import { isViolation, PolicyRule, PolicySettings } from "./policy-rule";

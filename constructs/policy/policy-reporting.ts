@@ -1,3 +1,4 @@
+import { PolicyViolationError } from "./policy-violation-error";
 import { AnnotationMetadataEntryType, Annotations } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { PolicyRule, RuleLevel } from "./policy-rule";
@@ -46,14 +47,6 @@ export function reportFinding(node: IConstruct, rule: PolicyRule, finding: Polic
   if (finding.level === "warning") annotations.addWarning(message);
   else annotations.addInfo(message);
   log(`policy ${finding.level} [${finding.path}] ${message}`);
-}
-
-/** Synthesis refused because a policy rule (or another construct) reported an error annotation. */
-export class PolicyViolationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PolicyViolationError";
-  }
 }
 
 /**
