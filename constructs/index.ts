@@ -4,6 +4,7 @@ export * from "./graph-admin-consent";
 export * from "./client-secret-slot";
 export * from "./rotating-client-secret";
 export * from "./key-vault-handoff";
+export * from "./operator-outputs";
 export * from "./state-backend";
 export * from "./miradore-stack";
 export * from "./synthesize-atomically";

@@ -1,25 +1,22 @@
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { Construct } from "constructs";
+import type { SiteConfig } from "../config/config-schema";
+import type { RotatingClientSecret } from "./rotating-client-secret";
 
 /** Properties of {@link KeyVaultHandoff}. */
 export interface KeyVaultHandoffProps {
-  /** Resource id of the Key Vault (`/subscriptions/…/providers/Microsoft.KeyVault/vaults/<name>`). */
-  readonly keyVaultId: string;
+  /** The vault (`id` is its resource id) and, optionally, the tenant it belongs to. */
+  readonly keyVault: NonNullable<SiteConfig["keyVault"]>;
+
+  /** The tenant to authenticate to when the vault's own is not given: the site's. */
+  readonly defaultTenantId: string;
 
   /** Name of the secret in the vault; each rotation adds a new version of it. */
   readonly secretName: string;
 
-  /** The current client secret's value (a Terraform expression; sensitive). */
-  readonly value: string;
-
-  /** When the current client secret became valid (RFC 3339). */
-  readonly startDate: string;
-
-  /** When the current client secret expires (RFC 3339); becomes the vault secret's expiry. */
-  readonly endDate: string;
-
-  /** Key id of the current client secret, so an operator can match the vault version to the Entra credential. */
-  readonly keyId: string;
+  /** The rotating client secret whose current secret is written. */
+  readonly secret: RotatingClientSecret;
 
   /** The Miradore app's client id, stored beside the secret. */
   readonly clientId: string;
@@ -36,14 +33,26 @@ export class KeyVaultHandoff extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyVaultHandoffProps) {
     super(scope, id);
+    const current = props.secret.current.bind(props.secret);
+    new AzurermProvider(this, "azurerm", {
+      features: [{}],
+      // The vault's own subscription; no resource provider registration is needed just to write a secret.
+      subscriptionId: props.keyVault.id.split("/")[2]!,
+      tenantId: props.keyVault.tenantId ?? props.defaultTenantId,
+      resourceProviderRegistrations: "none",
+    });
     this.secret = new KeyVaultSecret(this, "secret", {
-      keyVaultId: props.keyVaultId,
+      keyVaultId: props.keyVault.id,
       name: props.secretName,
-      value: props.value,
+      value: current((slot) => slot.password.value),
       contentType: "Miradore Entra ID client secret",
-      notBeforeDate: props.startDate,
-      expirationDate: props.endDate,
-      tags: { "client-id": props.clientId, "key-id": props.keyId, "managed-by": "terraform" },
+      notBeforeDate: current((slot) => slot.password.startDate),
+      expirationDate: current((slot) => slot.password.endDate),
+      tags: {
+        "client-id": props.clientId,
+        "key-id": current((slot) => slot.password.keyId),
+        "managed-by": "terraform",
+      },
     });
   }
 }

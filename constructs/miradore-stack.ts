@@ -1,8 +1,7 @@
 import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
-import { Aspects, Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { SiteConfig } from "../config/config-schema";
 import { GraphAdminConsent } from "./graph-admin-consent";
@@ -10,6 +9,7 @@ import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "./graph-facts";
 import { importExistingInstallation } from "./existing-installation";
 import { KeyVaultHandoff } from "./key-vault-handoff";
 import { MiradoreApplication } from "./miradore-application";
+import { addOperatorOutputs } from "./operator-outputs";
 import { MiradorePolicyChecks, MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
 import { RotatingClientSecret } from "./rotating-client-secret";
 import { configureStateBackend } from "./state-backend";
@@ -77,51 +77,27 @@ export class MiradoreStack extends TerraformStack {
       rotationIntervalDays: site.secret.rotationIntervalDays,
     });
 
-    const output = (name: string, value: string, description: string, sensitive = false) =>
-      new TerraformOutput(this, name, { value, description, sensitive });
-    const current = (attribute: Parameters<RotatingClientSecret["select"]>[0]) => this.secret.select(attribute, "current");
-    const previous = (attribute: Parameters<RotatingClientSecret["select"]>[0]) =>
-      this.secret.select(attribute, "previous");
-
-    output("client_id", this.app.application.clientId, "Miradore: Client ID (Application ID of the app registration).");
-    output("tenant_id", deployer.tenantId, "Miradore: Tenant ID (the directory the app is registered in).");
-    output("client_secret", current((s) => s.password.value), "Miradore: Client secret (the newest).", true);
-    output("client_secret_key_id", current((s) => s.password.keyId), "Key id of the newest secret (not secret).");
-    output("client_secret_start_date", current((s) => s.password.startDate), "When the newest secret became valid.");
-    output("client_secret_end_date", current((s) => s.password.endDate), "When the newest secret expires.");
-    output(
-      "handoff_deadline",
-      Fn.timeadd(current((s) => s.password.startDate), `${site.secret.handoffDays * 24}h`),
-      "Paste the newest secret into Miradore before this time (its start plus the handoff window).",
-    );
-    output("next_rotation_date", this.secret.nextRotationRfc3339, "When the next scheduled run makes a new secret.");
-    output("previous_client_secret_key_id", previous((s) => s.password.keyId), "Key id of the previous secret.");
-    output(
-      "previous_client_secret_end_date",
-      previous((s) => s.password.endDate),
-      "When the previous secret expires, unless its slot's next rotation (next_rotation_date) deletes it first.",
-    );
-    output("graph_permissions", roles.map((r) => r.value).join(","), "Graph application permissions granted.");
+    addOperatorOutputs(this, {
+      clientId: this.app.application.clientId,
+      tenantId: deployer.tenantId,
+      secret: this.secret,
+      handoffDays: site.secret.handoffDays,
+      graphAppRoles: roles,
+    });
 
     if (site.keyVault) {
-      const vault = site.keyVault;
-      new AzurermProvider(this, "azurerm", {
-        features: [{}],
-        // The vault's own subscription; no resource provider registration is needed just to write a secret.
-        subscriptionId: vault.id.split("/")[2]!,
-        tenantId: vault.tenantId ?? site.tenantId,
-        resourceProviderRegistrations: "none",
-      });
       const handoff = new KeyVaultHandoff(this, "key-vault-handoff", {
-        keyVaultId: vault.id,
-        secretName: vault.secretName ?? `${id}-client-secret`,
-        value: current((s) => s.password.value),
-        startDate: current((s) => s.password.startDate),
-        endDate: current((s) => s.password.endDate),
-        keyId: current((s) => s.password.keyId),
+        keyVault: site.keyVault,
+        defaultTenantId: site.tenantId,
+        secretName: site.keyVault.secretName ?? `${id}-client-secret`,
+        secret: this.secret,
         clientId: this.app.application.clientId,
       });
-      output("key_vault_secret_id", handoff.secret.versionlessId, "Where operators read the current secret.");
+      new TerraformOutput(this, "key_vault_secret_id", {
+        value: handoff.secret.versionlessId,
+        description: "Where operators read the current secret.",
+        sensitive: false,
+      });
     }
 
     if (site.existing) importExistingInstallation(this, site.existing);

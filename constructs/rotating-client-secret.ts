@@ -2,6 +2,9 @@ import { Fn, Op, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { ClientSecretSlot } from "./client-secret-slot";
 
+/** Reads one attribute of a slot (a Terraform expression). */
+export type SlotAttribute = (slot: ClientSecretSlot) => string;
+
 /** Properties of {@link RotatingClientSecret}. */
 export interface RotatingClientSecretProps {
   /** Resource id (`/applications/{objectId}`) of the application the secrets belong to. */
@@ -67,18 +70,18 @@ export class RotatingClientSecret extends Construct {
     );
   }
 
-  /** Picks slot B's or slot A's attribute: the newest secret's when `current`, else the other one's. */
-  public select(attribute: (slot: ClientSecretSlot) => string, which: "current" | "previous"): string {
-    const [ifB, ifA] = which === "current" ? [this.slotB, this.slotA] : [this.slotA, this.slotB];
-    return Fn.conditional(this.slotBIsCurrent.asBoolean, attribute(ifB), attribute(ifA));
+  /** An attribute of the newest secret's slot, e.g. `current((slot) => slot.password.keyId)`. */
+  public current(attribute: SlotAttribute): string {
+    return Fn.conditional(this.slotBIsCurrent.asBoolean, attribute(this.slotB), attribute(this.slotA));
   }
 
-  /** When the next new secret is due: the earlier of the two slots' rotation times. */
+  /** An attribute of the other slot: the previous secret, which Miradore may use until the handoff is done. */
+  public previous(attribute: SlotAttribute): string {
+    return Fn.conditional(this.slotBIsCurrent.asBoolean, attribute(this.slotA), attribute(this.slotB));
+  }
+
+  /** When the next new secret is due: the previous slot rotates next. */
   public get nextRotationRfc3339(): string {
-    return Fn.conditional(
-      this.slotBIsCurrent.asBoolean,
-      this.slotA.rotation.rotationRfc3339,
-      this.slotB.rotation.rotationRfc3339,
-    );
+    return this.previous((slot) => slot.rotation.rotationRfc3339);
   }
 }
