@@ -60,6 +60,17 @@ function applicationIdError(config: TfObject): ProviderError[] {
   return [new ProviderError("invalid value for application_id", `parsing ${JSON.stringify(v)}: expected an Application ID in the format "/applications/{applicationId}"`, "application_id")];
 }
 
+/**
+ * Import checks only the id's format, as the provider's importers do (`tf.ValidateResourceIDPriorToImport`); Terraform's
+ * read after the import reports an object that does not exist ("Cannot import non-existent remote object").
+ */
+function importById(pattern: RegExp, format: string): (id: string) => TfObject {
+  return (id) => {
+    if (!pattern.test(id)) throw new ProviderError("Invalid import ID", `parsing ${JSON.stringify(id)}: expected an ID in the format ${JSON.stringify(format)}`);
+    return { id };
+  };
+}
+
 function appRoleIds(roles: readonly DirectoryAppRole[]): TfObject {
   return Object.fromEntries(roles.filter((r) => r.enabled && r.value).map((r) => [r.value, r.id]));
 }
@@ -168,6 +179,7 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
       // A rename in the portal shows up as drift, as it would against Graph.
       return { ...(app.settings as TfObject), display_name: app.displayName };
     },
+    importState: importById(/^\/applications\/[^/]+$/, "/applications/{applicationId}"),
     update(prior, planned, ctx) {
       return updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
         const objectId = applicationObjectId(prior.id) ?? "";
@@ -234,6 +246,7 @@ function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
         return state;
       });
     },
+    importState: importById(/^\/servicePrincipals\/[^/]+$/, "/servicePrincipals/{servicePrincipalId}"),
     read(state, ctx) {
       const doc = readTenant(ctx.directoryRoot, tenantOf(ctx));
       const sp = doc.servicePrincipals[servicePrincipalObjectId(state.id)];
@@ -305,6 +318,7 @@ const appRoleAssignmentResource: ResourceBehaviour = {
       };
     });
   },
+  importState: importById(/^\/servicePrincipals\/[^/]+\/appRoleAssignedTo\/[^/]+$/, "/servicePrincipals/{resourceId}/appRoleAssignedTo/{appRoleAssignmentId}"),
   read(state, ctx) {
     const m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignedTo\/([^/]+)$/.exec(str(state.id) ?? "");
     const a = readTenant(ctx.directoryRoot, tenantOf(ctx)).appRoleAssignments.find((x) => x.resourceId === m?.[1] && x.id === m?.[2]);

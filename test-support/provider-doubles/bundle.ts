@@ -1,7 +1,7 @@
 // Bundles the doubles' entry point (serve.ts) to one CommonJS file for Node, with esbuild, into
 // node_modules/.cache/provider-doubles/<content hash>/ so its dependencies resolve from the project's node_modules.
 // Rebuilt only when a source file changes; the proto files are copied next to it.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -27,8 +27,9 @@ export async function bundleDoubles(repoRoot: string): Promise<DoublesBundle> {
   if (existsSync(serveScript)) return { serveScript };
 
   const { build } = await import("esbuild");
-  // Build into a private folder, then rename: parallel test files may bundle at the same time.
-  const staging = `${outDir}.${process.pid}.tmp`;
+  // Build into a private folder, then rename: parallel test files, and concurrent tests in one file, may bundle at the
+  // same time.
+  const staging = `${outDir}.${process.pid}.${randomUUID()}.tmp`;
   await build({
     entryPoints: [join(SOURCE_DIR, "serve.ts")],
     outfile: join(staging, "serve.js"),

@@ -51,6 +51,11 @@ export interface ResourceBehaviour {
   read(state: TfObject, ctx: CallContext): TfObject | null;
   update?(prior: TfObject, planned: TfObject, ctx: CallContext): TfObject;
   delete(state: TfObject, ctx: CallContext): void;
+  /**
+   * `terraform import <address> <id>`: the state to read from (at least `id`), after checking the id's format and
+   * that the object exists, as the provider's importer does. Absent: the type cannot be imported.
+   */
+  importState?(id: string, ctx: CallContext): TfObject;
 }
 
 export interface DataSourceBehaviour {

@@ -76,7 +76,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
   const fault = async (operation: FaultRule["operation"], type: string): Promise<void> => {
     const triggered = takeFault(directoryRoot, operation, type);
     if (triggered?.delayMs) await sleep(triggered.delayMs);
-    if (triggered?.error) throw new ProviderError(`Injected fault on ${operation} of ${type}`, triggered.error);
+    if (triggered?.error) throw new ProviderError(triggered.summary ?? `Injected fault on ${operation} of ${type}`, triggered.error);
   };
 
   return {
@@ -154,8 +154,14 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       assertWhollyKnown(req.type_name, next);
       return { new_state: dv(next), private: req.planned_private, diagnostics: [] };
     },
-    ImportResourceState: (req) => {
-      throw new ProviderError("Import not emulated", `the provider doubles cannot import ${req.type_name} "${req.id}"`);
+    ImportResourceState: async (req) => {
+      const block = resourceSchema(req.type_name).block;
+      const behaviour = resourceBehaviour(req.type_name);
+      if (!behaviour.importState) throw new ProviderError("Import not emulated", `the ${definition.name} provider double cannot import ${req.type_name} (only ${importable(definition).join(", ")})`);
+      await fault("import", req.type_name);
+      // Like the SDK's importers: check the id's format and that the object exists; Terraform then reads it.
+      const state = completeObject(block, behaviour.importState(String(req.id), ctx));
+      return { imported_resources: [{ type_name: req.type_name, state: dv(state), private: Buffer.alloc(0) }], diagnostics: [] };
     },
     ReadDataSource: async (req) => {
       const schema = definition.schema.data_source_schemas?.[req.type_name];
@@ -167,6 +173,10 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     },
     Stop: () => ({ Error: "" }),
   };
+}
+
+function importable(definition: ProviderDefinition): string[] {
+  return Object.entries(definition.resources).filter(([, b]) => b.importState).map(([type]) => type);
 }
 
 /** Wraps handlers as grpc-js unary implementations; an exception becomes an error diagnostic, never a crash. */

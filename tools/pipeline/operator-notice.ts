@@ -81,9 +81,11 @@ function handoffBlock(s: ExpiryStackStatus): string[] {
   return [
     `### ${code(s.stack)}: paste the new client secret into Miradore by **${day(s.handoff.deadline.date)}**`,
     "",
-    `A new client secret${s.current.keyId ? ` (key id ${code(s.current.keyId)})` : ""} was made on ${day(s.current.start.date)}. ` +
-      `Miradore keeps working with the previous secret until it expires on ${day(s.previous.end.date)} or the next rotation ` +
-      `(${day(s.nextRotation.date)}) deletes it, whichever is first.`,
+    `A new client secret${s.current.keyId ? ` (key id ${code(s.current.keyId)})` : ""} was made on ${day(s.current.start.date)}, ` +
+      "by a scheduled rotation or because the secret before it was deleted outside Terraform (the pipeline re-creates a deleted " +
+      `secret). After a rotation, Miradore keeps working with the previous secret until it expires on ${day(s.previous.end.date)} ` +
+      `or the next rotation (${day(s.nextRotation.date)}) deletes it, whichever is first. If the secret Miradore used was ` +
+      "deleted, Miradore is disconnected until the new secret is pasted: do it now.",
     "",
     `- [ ] Someone with read access to the Terraform state runs ${code(`npm ci && npm run synth && cd cdktf.out/stacks/${s.stack} && terraform init && terraform output -raw client_secret`)}`,
     "- [ ] and pastes the value into Miradore's Microsoft Entra ID (Azure AD) connection as the client secret, then tests the connection there;",

@@ -16,25 +16,74 @@ export interface TerraformOptions {
   readonly acceptExitCodes?: readonly number[];
 }
 
+/** Terraform's error output is kept up to this size for classifying a failure (diagnostics come last). */
+const KEPT_ERROR_OUTPUT_CHARS = 64 * 1024;
+
+/** A Terraform command that exited with an unexpected code; `errorOutput` (its stderr) is for classifying only. */
+export class TerraformFailure extends PipelineError {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly errorOutput: string,
+  ) {
+    super(message);
+  }
+}
+
 export function terraformBinary(context: CommandContext): string {
   return context.env.MIRADORE_TERRAFORM || "terraform";
 }
 
-/** `terraform <args>` in `dir`; rejects with a PipelineError naming the command on an unexpected exit code. */
+/**
+ * How long a state-writing command waits for the state lock another run holds: MIRADORE_LOCK_TIMEOUT (Terraform's
+ * duration syntax), default 10 minutes, longer than an apply of a Miradore stack takes.
+ */
+export function lockTimeout(context: CommandContext): string {
+  const value = context.env.MIRADORE_LOCK_TIMEOUT || "10m";
+  if (!/^\d+(ms|s|m|h)$/.test(value)) {
+    throw new PipelineError(`MIRADORE_LOCK_TIMEOUT is ${JSON.stringify(value)}, but must be a duration such as 30s or 10m`);
+  }
+  return value;
+}
+
+/** Terraform's TF_CLI_ARGS_<command> value with `-lock-timeout` added, keeping what the caller's environment had. */
+function withLockTimeout(context: CommandContext, command: string, timeout: string): string {
+  return [context.env[`TF_CLI_ARGS_${command}`], `-lock-timeout=${timeout}`].filter(Boolean).join(" ");
+}
+
+/**
+ * `terraform <args>` in `dir`; rejects with a TerraformFailure naming the command on an unexpected exit code.
+ * Commands that write state (apply, import) wait for a lock another run holds, up to {@link lockTimeout}: set through
+ * Terraform's TF_CLI_ARGS_<command> so every caller gets it.
+ */
 export function runTerraform(context: CommandContext, dir: string, args: readonly string[], options: TerraformOptions = {}): Promise<TerraformRun> {
   const binary = terraformBinary(context);
-  const env = { ...context.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+  const timeout = lockTimeout(context);
+  const env = {
+    ...context.env,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    TF_CLI_ARGS_apply: withLockTimeout(context, "apply", timeout),
+    TF_CLI_ARGS_import: withLockTimeout(context, "import", timeout),
+  };
   const accepted = new Set([0, ...(options.acceptExitCodes ?? [])]);
   const shown = `terraform ${args.join(" ")}`;
   return new Promise((resolveRun, reject) => {
     const child = spawn(binary, [...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
+    let errorOutput = "";
     child.stdout.on("data", (chunk: Buffer) => (options.capture ? chunks.push(chunk) : context.stdout(chunk.toString("utf8"))));
-    child.stderr.on("data", (chunk: Buffer) => context.stderr(chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      context.stderr(text);
+      errorOutput = (errorOutput + text).slice(-KEPT_ERROR_OUTPUT_CHARS);
+    });
     child.once("error", (error) => reject(new PipelineError(`cannot run ${binary} (set MIRADORE_TERRAFORM or put terraform on the PATH): ${error.message}`)));
-    child.once("close", (code) => {
+    child.once("close", (code, signal) => {
       const exitCode = code ?? 1;
-      if (!accepted.has(exitCode)) reject(new PipelineError(`${shown} exited with ${exitCode} in ${dir}`));
+      const how = signal ? `was stopped by ${signal}` : `exited with ${exitCode}`;
+      if (!accepted.has(exitCode) || signal) reject(new TerraformFailure(`${shown} ${how} in ${dir}`, exitCode, errorOutput));
       else resolveRun({ exitCode, stdout: Buffer.concat(chunks).toString("utf8") });
     });
   });

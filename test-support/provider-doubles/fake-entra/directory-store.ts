@@ -163,22 +163,30 @@ export function writeClock(root: string, now: Date): void {
   writeJsonAtomically(join(root, CLOCK_FILE), { now: now.toISOString() });
 }
 
-// ---- fault injection (a hook for later; minimal) ----
+// ---- fault injection ----
 
 /**
  * One rule of `<root>/faults.json` (`{ "rules": [...] }`): when a call matches `operation` and `type`, count it in
- * `seen`; on the `nth` match (every match when `nth` is absent) wait `delayMs`, then fail with `error` if given.
+ * `seen`; from the `nth` match on (every match when `nth` is absent), for `times` matches (default 1), wait `delayMs`,
+ * then fail with the diagnostic `summary` / `error` (its detail) if `error` is given. Presets with the real provider's
+ * texts: fake-entra/provider-faults.ts.
  */
 export interface FaultRule {
-  readonly operation: "plan" | "create" | "read" | "update" | "delete" | "read-data";
+  readonly operation: "plan" | "create" | "read" | "update" | "delete" | "read-data" | "import";
   readonly type: string;
   readonly nth?: number;
+  /** How many consecutive matches from `nth` on trigger the fault. @default 1 */
+  readonly times?: number;
+  /** The diagnostic's summary line. @default "Injected fault on <operation> of <type>" */
+  readonly summary?: string;
+  /** The diagnostic's detail; no error when absent (a delay only). */
   readonly error?: string;
   readonly delayMs?: number;
   seen?: number;
 }
 
 export interface TriggeredFault {
+  readonly summary?: string;
   readonly error?: string;
   readonly delayMs?: number;
 }
@@ -186,6 +194,13 @@ export interface TriggeredFault {
 export function writeFaults(root: string, rules: readonly FaultRule[]): void {
   mkdirSync(root, { recursive: true });
   writeJsonAtomically(join(root, "faults.json"), { rules });
+}
+
+/** The rules with their `seen` counts as they are now (none when no faults.json). */
+export function readFaults(root: string): FaultRule[] {
+  const file = join(root, "faults.json");
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, "utf8")) as { rules?: FaultRule[] }).rules ?? [];
 }
 
 /** Counts this call against the fault rules and returns the fault it triggers, if any. */
@@ -196,10 +211,10 @@ export function takeFault(root: string, operation: FaultRule["operation"], type:
   let triggered: TriggeredFault | undefined;
   for (const rule of doc.rules ?? []) {
     if (rule.operation !== operation || rule.type !== type) continue;
-    rule.seen = (rule.seen ?? 0) + 1;
-    if (triggered === undefined && (rule.nth === undefined || rule.nth === rule.seen)) {
-      triggered = { error: rule.error, delayMs: rule.delayMs };
-    }
+    const seen = (rule.seen = (rule.seen ?? 0) + 1);
+    const first = rule.nth ?? 1;
+    const active = rule.nth === undefined && rule.times === undefined ? true : seen >= first && seen < first + (rule.times ?? 1);
+    if (triggered === undefined && active) triggered = { summary: rule.summary, error: rule.error, delayMs: rule.delayMs };
   }
   writeJsonAtomically(file, doc);
   return triggered;

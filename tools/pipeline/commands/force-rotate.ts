@@ -30,7 +30,7 @@ export async function forceRotateCommand(argv: readonly string[], context: Comma
   if (mode === "keep") refuseDuringHandoff(stack.name, stateJson, values.now ? new Date(values.now) : new Date());
   const replace = addressesToReplace(mode, addresses, current);
   context.stdout(`${stack.name}: forced rotation (${mode}); current slot ${current.toUpperCase()}; replacing ${replace.join(", ")}\n`);
-  await applyStack(context, stack.dir, replace);
+  await applyStack(context, stack, replace);
   return 0;
 }
 
