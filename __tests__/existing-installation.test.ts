@@ -1,5 +1,5 @@
 // Taking over a Miradore app made by hand: the `import` blocks (ids and targets) importExistingInstallation adds, the
-// guard on the Graph service principal's id, the config fragment's errors, and that Terraform itself accepts the blocks.
+// guard on the Graph service principal's id, the config fragment's errors, and a takeover through Terraform itself.
 import { Testing } from "cdktf";
 import { ExistingInstallation, existingInstallationSchema } from "../config/existing-installation-schema";
 import { describeIssue } from "../config/load-config";
@@ -8,7 +8,8 @@ import { importExistingInstallation } from "../constructs/existing-installation"
 import { MiradoreStack } from "../constructs/miradore-stack";
 import { describeWithProviderSchemas } from "../test-support/provider-schemas";
 import { validateTerraformJson } from "../test-support/schema-validator";
-import { site, type StackJson } from "../test-support/synth-site";
+import { GROUP_READ_ALL, USER_READ_ALL } from "../constructs/graph-facts";
+import { EXAMPLE_TENANT_ID, site, type StackJson } from "../test-support/synth-site";
 import { ProviderDoubles, TerraformWorkspace, describeWithTerraform } from "../test-support/terraform-harness";
 
 const APP_OBJECT_ID = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -140,22 +141,64 @@ describeWithProviderSchemas("a stack with imports against the real provider sche
   });
 });
 
-describeWithTerraform("import blocks under Terraform (provider doubles)", () => {
-  // The doubles do not emulate import (ImportResourceState fails on purpose), so this proves what Terraform does with
-  // cdktf's JSON import blocks: it validates them and starts importing (the first failure stops the plan).
-  test("Terraform accepts the blocks and asks the provider to import the app registration by its id", async () => {
+describeWithTerraform("taking over an existing installation under Terraform (provider doubles)", () => {
+  // An installation made outside this stack's state (here by an earlier, forgotten Terraform run, so the fake
+  // directory holds complete objects), then taken over with `existing`: the plan imports the app, its service
+  // principal and both consents instead of creating them, and the earlier secrets are left alone.
+  test("imports the app, service principal and consent, creates no duplicates and keeps the old secrets", async () => {
     const doubles = await ProviderDoubles.start();
-    const config = synthWithImports(EXISTING) as unknown as Record<string, unknown>;
-    const workspace = TerraformWorkspace.create(doubles, config);
+    const plain = JSON.parse(Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })));
+    const earlier = TerraformWorkspace.create(doubles, plain);
+    const takeover = (existing: ExistingInstallation) =>
+      TerraformWorkspace.create(doubles, synthWithImports(existing) as unknown as Record<string, unknown>);
+    let workspace: TerraformWorkspace | undefined;
     try {
+      await earlier.init();
+      await earlier.plan();
+      await earlier.apply();
+
+      const before = doubles.tenant(EXAMPLE_TENANT_ID);
+      const app = Object.values(before.applications)[0]!;
+      const sp = Object.values(before.servicePrincipals).find((p) => p.appId === app.appId)!;
+      const graph = Object.values(before.servicePrincipals).find((p) => p.builtIn)!;
+      const assignment = (roleId: string) => before.appRoleAssignments.find((a) => a.appRoleId === roleId)!.id;
+      const existing: ExistingInstallation = {
+        applicationObjectId: app.objectId,
+        servicePrincipalObjectId: sp.objectId,
+        consent: {
+          graphServicePrincipalObjectId: graph.objectId,
+          assignmentIds: { "User.Read.All": assignment(USER_READ_ALL.id), "Group.Read.All": assignment(GROUP_READ_ALL.id) },
+        },
+      };
+      const oldKeyIds = app.passwordCredentials.map((c) => c.keyId).sort();
+
+      workspace = takeover(existing);
       await workspace.init();
-      expect(await workspace.validate()).toMatchObject({ valid: true, error_count: 0 });
-      const failure = await workspace.planFailure();
-      const output = failure.stderr.replace(/\s+/g, " ");
-      expect(output).toContain(`cannot import azuread_application "/applications/${APP_OBJECT_ID}"`);
+      const plan = await workspace.plan();
+      const byType = (type: string) => (plan.resource_changes ?? []).filter((c) => c.type === type);
+      for (const type of ["azuread_application", "azuread_service_principal", "azuread_app_role_assignment"]) {
+        for (const change of byType(type)) {
+          expect({ address: change.address, importing: Boolean((change.change as { importing?: unknown }).importing), create: change.change.actions.includes("create") }).toEqual({
+            address: change.address,
+            importing: true,
+            create: false,
+          });
+        }
+      }
+      expect(byType("azuread_app_role_assignment")).toHaveLength(2);
+      await workspace.apply();
+
+      const after = doubles.tenant(EXAMPLE_TENANT_ID);
+      expect(Object.keys(after.applications)).toEqual([app.objectId]);
+      expect(Object.values(after.servicePrincipals).filter((p) => !p.builtIn).map((p) => p.objectId)).toEqual([sp.objectId]);
+      expect(after.appRoleAssignments.map((a) => a.id).sort()).toEqual(Object.values(existing.consent!.assignmentIds).sort());
+      const keyIds = after.applications[app.objectId]!.passwordCredentials.map((c) => c.keyId);
+      expect(keyIds).toEqual(expect.arrayContaining(oldKeyIds));
+      expect(keyIds).toHaveLength(oldKeyIds.length + 2);
     } finally {
-      workspace.remove();
+      earlier.remove();
+      workspace?.remove();
       await doubles.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
