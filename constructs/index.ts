@@ -1,4 +1,5 @@
 export * from "./graph-facts";
+export * from "./graph-client-application";
 export * from "./miradore-application";
 export * from "./graph-admin-consent";
 export * from "./client-secret-slot";

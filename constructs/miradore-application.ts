@@ -1,7 +1,6 @@
-import { Application } from "@cdktf/provider-azuread/lib/application";
-import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { Construct } from "constructs";
-import { GraphAppRole, MICROSOFT_GRAPH_APP_ID } from "./graph-facts";
+import { GraphClientApplication } from "./graph-client-application";
+import type { GraphAppRole } from "./graph-facts";
 
 /** Properties of {@link MiradoreApplication}. */
 export interface MiradoreApplicationProps {
@@ -32,42 +31,18 @@ export interface MiradoreApplicationProps {
  * Portal steps "Register an application" and "Add a permission": a single-tenant app registration that requests the
  * Graph application permissions, and its service principal (the "enterprise application" that consent is granted to).
  */
-export class MiradoreApplication extends Construct {
-  /** The app registration (`azuread_application`). */
-  public readonly application: Application;
-
-  /** The app's service principal in this tenant (`azuread_service_principal`). */
-  public readonly servicePrincipal: ServicePrincipal;
-
+export class MiradoreApplication extends GraphClientApplication {
   constructor(scope: Construct, id: string, props: MiradoreApplicationProps) {
-    super(scope, id);
-
-    this.application = new Application(this, "registration", {
-      displayName: props.displayName,
+    super(scope, id, {
+      ...props,
       description: "Lets Miradore MDM read users and groups from this directory to import them.",
       notes:
         props.notes ??
         "Miradore's Microsoft Entra ID connection (user import and group filtering). Managed by Terraform: " +
           "change it in code, not in the portal. Client secrets rotate on a schedule; see the repository's runbook.",
-      // "Accounts in this organizational directory only".
-      signInAudience: "AzureADMyOrg",
-      owners: props.ownerObjectIds,
-      // Creating a second app with the same name would leave an operator guessing which one Miradore uses.
-      preventDuplicateNames: true,
-      requiredResourceAccess: [
-        {
-          resourceAppId: MICROSOFT_GRAPH_APP_ID,
-          resourceAccess: props.graphAppRoles.map((role) => ({ id: role.id, type: "Role" })),
-        },
-      ],
-    });
-
-    this.servicePrincipal = new ServicePrincipal(this, "service-principal", {
-      clientId: this.application.clientId,
-      owners: props.ownerObjectIds,
+      servicePrincipalNotes: "Service principal of Miradore's Entra ID connection. Managed by Terraform.",
       // Miradore signs in as the app itself; no user assignment is involved.
       appRoleAssignmentRequired: false,
-      notes: "Service principal of Miradore's Entra ID connection. Managed by Terraform.",
     });
   }
 }

@@ -1,7 +1,6 @@
-import { Application } from "@cdktf/provider-azuread/lib/application";
-import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { Construct } from "constructs";
-import { GraphAppRole, MICROSOFT_GRAPH_APP_ID } from "../graph-facts";
+import { GraphClientApplication } from "../graph-client-application";
+import type { GraphAppRole } from "../graph-facts";
 
 /** Properties of {@link CiApplication}. */
 export interface CiApplicationProps {
@@ -23,38 +22,15 @@ export interface CiApplicationProps {
  * needs, and its service principal (which consent is granted to and which CI signs in as). It has no password or
  * certificate: CI signs in with federated credentials only (see {@link GitHubFederatedCredentials}).
  */
-export class CiApplication extends Construct {
-  /** The app registration (`azuread_application`). */
-  public readonly application: Application;
-
-  /** The app's service principal in this tenant (`azuread_service_principal`). */
-  public readonly servicePrincipal: ServicePrincipal;
-
+export class CiApplication extends GraphClientApplication {
   constructor(scope: Construct, id: string, props: CiApplicationProps) {
-    super(scope, id);
-
-    this.application = new Application(this, "registration", {
-      displayName: props.displayName,
+    super(scope, id, {
+      ...props,
       description: "The identity the Miradore Entra ID pipeline deploys with (GitHub Actions, federated credentials).",
       notes:
         "Privileged: it can grant Microsoft Graph application permissions (AppRoleAssignment.ReadWrite.All). " +
         "Made by the repository's bootstrap stack, run once by an administrator; do not add secrets or owners by hand.",
-      // "Accounts in this organizational directory only".
-      signInAudience: "AzureADMyOrg",
-      owners: props.ownerObjectIds,
-      preventDuplicateNames: true,
-      requiredResourceAccess: [
-        {
-          resourceAppId: MICROSOFT_GRAPH_APP_ID,
-          resourceAccess: props.graphAppRoles.map((role) => ({ id: role.id, type: "Role" })),
-        },
-      ],
-    });
-
-    this.servicePrincipal = new ServicePrincipal(this, "service-principal", {
-      clientId: this.application.clientId,
-      owners: props.ownerObjectIds,
-      notes: "Service principal of the Miradore deployment pipeline. Privileged; managed by the bootstrap stack.",
+      servicePrincipalNotes: "Service principal of the Miradore deployment pipeline. Privileged; managed by the bootstrap stack.",
     });
   }
 }
