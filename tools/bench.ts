@@ -95,7 +95,9 @@ function main(argv: readonly string[]): number {
     if (!options.skipTests) {
       const tests = testSuiteCase(paths, env);
       try {
-        results.push(caseResult(tests, runRounds([tests], options.testRuns, "tests").get(tests.id)!));
+        const testSamples = runRounds([tests], options.testRuns, "tests").get(tests.id)!;
+        results.push(caseResult(tests, testSamples));
+        for (const sample of testSamples) if (sample.failure) problems.push(`test suite failed:\n${sample.failure}`);
       } catch (error) {
         problems.push(`test suite not timed: ${(error as Error).message}`);
       }

@@ -33,6 +33,8 @@ export interface Sample {
   readonly maxRssMb?: number;
   /** The exit code, when it was not 0 and the command allows failure. */
   readonly exitCode?: number;
+  /** Then, what the output says failed (jest's failed test lines, else the output's tail). */
+  readonly failure?: string;
 }
 
 /** Runs the command to completion and measures its wall time; throws, with its output's tail, if it fails. */
@@ -49,7 +51,11 @@ export function runTimed(timed: TimedCommand): Sample {
     ...(timed.timeoutMs === undefined ? {} : { timeout: timed.timeoutMs }),
   });
   const wallMs = performance.now() - start;
-  if (result.status !== 0 && !result.error && timed.allowFailure) return { wallMs, exitCode: result.status ?? -1 };
+  if (result.status !== 0 && !result.error && timed.allowFailure) {
+    const lines = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n");
+    const failed = lines.filter((line) => /✕|● |^FAIL /.test(line));
+    return { wallMs, exitCode: result.status ?? -1, failure: (failed.length > 0 ? failed : lines.slice(-15)).join("\n") };
+  }
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
     const timedOut = (result.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
