@@ -11,7 +11,6 @@ import { secretScheduleProblems } from "./secret-schedule-rules";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_EXAMPLE = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 
-export { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS, MAX_DISPLAY_NAME_LENGTH };
 
 const guid = (what: string) =>
   z.string({ error: `must be a GUID (${what}) such as ${GUID_EXAMPLE}` }).regex(GUID, {
