@@ -43,13 +43,17 @@ const actionsSchema = z
     return kind;
   });
 
-const changeSchema = z.object({
+/** What Terraform plans for a value: the actions, and the value before and after with its masks. */
+const valueChangeSchema = z.object({
   actions: actionsSchema,
   before: z.unknown().optional(),
   after: z.unknown().optional(),
   after_unknown: z.unknown().optional(),
   before_sensitive: z.unknown().optional(),
   after_sensitive: z.unknown().optional(),
+});
+
+const changeSchema = valueChangeSchema.extend({
   // Paths (steps of attribute names or indexes) whose change forces the replacement.
   replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
   importing: z
@@ -71,14 +75,7 @@ const resourceChangeSchema = z.object({
   change: changeSchema,
 });
 
-const outputChangeSchema = z.object({
-  actions: actionsSchema,
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-  after_unknown: z.unknown().optional(),
-  before_sensitive: z.unknown().optional(),
-  after_sensitive: z.unknown().optional(),
-});
+const outputChangeSchema = valueChangeSchema;
 
 /** Output declarations; before format 0.2 `sensitive` here is the only sign that an output is secret. */
 const outputDeclarationsSchema = z.record(z.string(), z.object({ sensitive: z.boolean().optional() })).optional();
