@@ -14,9 +14,9 @@ const VAULT = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroup
 const repo = resolve(__dirname, "..");
 const bundle = join(repo, ".build", `test-${process.pid}`, "main.js");
 beforeAll(() => {
-  // The same entry points as tools/build.mjs: the app and its synthesis worker, side by side.
+  // As tools/build.mjs builds the app: main and its synthesis worker side by side, dependencies bundled in.
   const entryPoints = { main: join(repo, "main.ts"), "synthesis-worker": join(repo, "constructs", "synthesis-worker.ts") };
-  buildSync({ entryPoints, outdir: dirname(bundle), bundle: true, platform: "node", format: "cjs", packages: "external" });
+  buildSync({ entryPoints, outdir: dirname(bundle), bundle: true, platform: "node", format: "cjs", packages: "bundle" });
 });
 afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
 

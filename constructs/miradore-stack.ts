@@ -12,6 +12,7 @@ import { MiradoreApplication } from "./miradore-application";
 import { addOperatorOutputs } from "./operator-outputs";
 import { MiradorePolicyChecks, MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
 import { RotatingClientSecret } from "./rotating-client-secret";
+import { stackTerraformJson } from "./stack-terraform-json";
 import { configureStateBackend } from "./state-backend";
 
 /** Properties of {@link MiradoreStack}. */
@@ -120,15 +121,24 @@ export class MiradoreStack extends TerraformStack {
   }
 
   private resolved?: { constructCount: number; json: { [key: string]: any } };
+  private hasStackOverrides = false;
+
+  public override addOverride(path: string, value: any): void {
+    this.hasStackOverrides = true;
+    super.addOverride(path, value);
+  }
 
   /**
    * The stack's Terraform JSON, resolved once per synthesis: the policy checks read it during the aspect phase and
    * synthesis writes the same JSON right after (no aspect here changes the tree), so resolving it twice would double
-   * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh.
+   * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh. See stackTerraformJson for
+   * the pass of cdktf's that is left out.
    */
   public override toTerraform(): { [key: string]: any } {
     const constructCount = this.node.findAll().length;
-    if (this.resolved?.constructCount !== constructCount) this.resolved = { constructCount, json: super.toTerraform() };
+    if (this.resolved?.constructCount !== constructCount) {
+      this.resolved = { constructCount, json: stackTerraformJson(this, this.hasStackOverrides) };
+    }
     return this.resolved.json;
   }
 }

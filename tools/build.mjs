@@ -1,15 +1,16 @@
 // Bundles main.ts (and its synthesis worker) or the given tools into .build/ with esbuild: types stripped, no
-// type-checking (that is `npm run typecheck`). Dependencies stay external so cdktf and the provider classes load
-// exactly as published. A bundle whose inputs have not changed since it was built is not built again, so the synth
-// command costs only the synthesis itself when nothing changed.
+// type-checking (that is `npm run typecheck`). The app carries its dependencies (cdktf, constructs, the provider
+// classes) in the bundle: one file loads in half the time of the ~400 files cdktf spreads over node_modules, which
+// every synthesis worker pays again. Tools keep theirs external. A bundle whose inputs have not changed since it was
+// built is not built again, so the synth command costs only the synthesis itself when nothing changed.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { argv } from "node:process";
 
 const outdir = ".build";
 // Without arguments: the app and its synthesis worker, side by side in .build/.
-const entries =
-  argv.slice(2).length > 0 ? argv.slice(2) : { main: "main.ts", "synthesis-worker": "constructs/synthesis-worker.ts" };
+const isApp = argv.slice(2).length === 0;
+const entries = isApp ? { main: "main.ts", "synthesis-worker": "constructs/synthesis-worker.ts" } : argv.slice(2);
 const record = `${outdir}/.inputs-${createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16)}.json`;
 
 /** True when every output exists and is newer than every input of the last build (this script and tsconfig.json included). */
@@ -30,8 +31,9 @@ if (!upToDate()) {
     platform: "node",
     target: "node20",
     format: "cjs",
-    packages: "external",
-    sourcemap: "inline",
+    packages: isApp ? "bundle" : "external",
+    // Linked, not inline: the app's dependencies bring maps of their own that would triple the bundle's size.
+    sourcemap: isApp ? "linked" : "inline",
     logLevel: "warning",
     metafile: true,
   });

@@ -70,7 +70,7 @@ export class MiradorePolicyChecks implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    const stack = [...node.node.scopes].reverse().find((scope) => TerraformStack.isStack(scope));
+    const stack = stackOf(node);
     if (!stack) return; // the App itself
     // The stack is visited before its children: resolve it once per synthesis.
     if (node === stack || !this.views.has(stack)) this.views.set(stack, TerraformView.fromStack(stack));
@@ -94,12 +94,22 @@ export class MiradorePolicyChecks implements IAspect {
 
   /** A suppression of a rule this policy does not have is a typo or stale: it would silently suppress nothing. */
   private checkSuppressionsName(node: IConstruct): void {
+    const suppressions = suppressionsOn(node);
+    if (suppressions.length === 0) return;
     const known = this.rules.map((rule) => rule.id);
-    for (const suppression of suppressionsOn(node)) {
+    for (const suppression of suppressions) {
       if (known.includes(suppression.ruleId)) continue;
       const message = `[policy] suppression of ${JSON.stringify(suppression.ruleId)} names no rule of this policy (rules: ${known.join(", ")})`;
       Annotations.of(node).addWarning(message);
       this.log(`policy warning [${node.node.path}] ${message}`);
     }
   }
+}
+
+/** The nearest stack at or above a construct; `undefined` for the App. */
+function stackOf(node: IConstruct): TerraformStack | undefined {
+  for (let scope: IConstruct | undefined = node; scope; scope = scope.node.scope) {
+    if (TerraformStack.isStack(scope)) return scope;
+  }
+  return undefined;
 }

@@ -20,11 +20,21 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  */
 export function referencesIn(text: string, prefix: string): TerraformReference[] {
   if (!text.includes("${")) return [];
-  const pattern = new RegExp(
-    `(?<![\\w.-])${escape(prefix)}\\.([A-Za-z_][\\w-]*)(?:\\[[^\\]]*\\]|\\.\\*)*(?:\\.([A-Za-z_][\\w-]*))?`,
-    "g",
-  );
-  return [...text.matchAll(pattern)].map((match) => ({ name: match[1]!, attribute: match[2] }));
+  return [...text.matchAll(referencePattern(prefix))].map((match) => ({ name: match[1]!, attribute: match[2] }));
+}
+
+// Rules ask for the same few prefixes on every construct of every stack: compile each pattern once.
+const patterns = new Map<string, RegExp>();
+function referencePattern(prefix: string): RegExp {
+  let pattern = patterns.get(prefix);
+  if (!pattern) {
+    pattern = new RegExp(
+      `(?<![\\w.-])${escape(prefix)}\\.([A-Za-z_][\\w-]*)(?:\\[[^\\]]*\\]|\\.\\*)*(?:\\.([A-Za-z_][\\w-]*))?`,
+      "g",
+    );
+    patterns.set(prefix, pattern);
+  }
+  return pattern; // matchAll works on a copy, so sharing the global pattern is safe
 }
 
 /** Every string in a JSON value, depth first: where a block's expressions are. */

@@ -64,8 +64,16 @@ export class TerraformView {
     return [...this.byAddress.values()].filter((block) => block.kind === kind && (type === "" || block.type === type));
   }
 
+  private readonly blocksOfNodes = new WeakMap<IConstruct, TerraformBlock | undefined>();
+
   /** The block a construct synthesizes to, or `undefined` for constructs that are not Terraform blocks. */
   public blockOf(node: IConstruct): TerraformBlock | undefined {
+    // Every rule asks this for every construct: find each construct's block once.
+    if (!this.blocksOfNodes.has(node)) this.blocksOfNodes.set(node, this.findBlockOf(node));
+    return this.blocksOfNodes.get(node);
+  }
+
+  private findBlockOf(node: IConstruct): TerraformBlock | undefined {
     if (TerraformResource.isTerraformResource(node)) {
       return this.block(`${node.terraformResourceType}.${node.friendlyUniqueId}`);
     }
