@@ -169,6 +169,21 @@ class Scenario {
     throw new Error("the fault was never reached");
   }
 
+  /**
+   * Waits until the state file has not changed for 300 ms: Terraform is then only waiting on a provider call. The local
+   * backend rewrites the file in place, so a kill in the instant of a write would empty it (see docs/faults.md).
+   */
+  async untilStateSettles(): Promise<void> {
+    let last = "";
+    for (let i = 0, unchanged = 0; i < 200; i++, await sleep(50)) {
+      const now = existsSync(this.stateFile) ? readFileSync(this.stateFile, "utf8") : "";
+      unchanged = now !== "" && now === last ? unchanged + 1 : 0;
+      if (unchanged >= 6) return;
+      last = now;
+    }
+    throw new Error("the state file never settled");
+  }
+
   /** The public outputs, expiry check and operator notice, as the scheduled run's notice job makes them. */
   async notice(now = NOW): Promise<{ markdown: string; state: string }> {
     expect((await this.pipeline(["outputs", "--stack", STACK, "--out-file", join(this.work, "outputs", `${STACK}.json`)])).code).toBe(0);
@@ -383,9 +398,10 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
 
   for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     scenario(`Terraform gets ${signal} while a secret is being created`, async (s) => {
-      s.faults([delayed("create", "azuread_application_password", 1500)]);
+      s.faults([delayed("create", "azuread_application_password", 2500)]);
       const interrupted = s.apply({ MIRADORE_APPLY_ATTEMPTS: "1" });
       await s.untilFaultSeen();
+      await s.untilStateSettles();
       const apply = s.pids().filter((p) => p.command === "apply").at(-1)!;
       process.kill(apply.pid, signal);
       const run = await interrupted;
@@ -394,7 +410,7 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
       const serial = s.serial();
       expect(serial).toBeGreaterThan(0);
       expect(s.state().resources.some((r) => r.type === "azuread_application")).toBe(true);
-      await sleep(1600); // let the in-flight create finish in the directory, as Graph would
+      await sleep(2600); // let the in-flight create finish in the directory, as Graph would
       s.faults([]);
       const rerun = await s.applyOk({ MIRADORE_LOCK_TIMEOUT: "0s" });
       await s.assertConverged(serial);

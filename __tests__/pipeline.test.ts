@@ -76,6 +76,28 @@ test("the CLI rejects an unknown command with the list of commands (exit 2)", as
   expect(err.join("")).toMatch(/unknown command "deploy-everything"; one of: stacks, plan, apply/);
 });
 
+describe("ci:apply with a local state file cut off by a killed Terraform", () => {
+  const stack = { terraform: { backend: { local: { path: "../../state/terraform.miradore-a.tfstate" } } } };
+
+  test.each([
+    ["empty", ""],
+    ["cut off", '{"version": 4, "serial": 7, "resources": [{"mode": "managed", "ty'],
+  ])("stops before Terraform runs when the state file is %s, naming the file and what to do", async (kind, text) => {
+    const outDir = outDirWith({ "miradore-a": stack });
+    mkdirSync(join(outDir, "state"));
+    const stateFile = join(outDir, "state", "terraform.miradore-a.tfstate");
+    writeFileSync(stateFile, text);
+    // A terraform that must never be started.
+    const terraform = join(outDir, "terraform");
+    writeFileSync(terraform, "#!/bin/sh\necho terraform was run >&2\nexit 9\n");
+    chmodSync(terraform, 0o755);
+    const { ctx, err } = context({ MIRADORE_TERRAFORM: terraform });
+    expect(await runPipeline(["apply", "--out-dir", outDir, "--stack", "miradore-a"], ctx)).toBe(1);
+    expect(err.join("")).toContain(`stack miradore-a: the state file ${stateFile} is ${kind}: Terraform was stopped while writing it. Nothing was applied. Restore it from ${stateFile}.backup`);
+    expect(err.join("")).not.toContain("terraform was run");
+  });
+});
+
 describe("plan changes", () => {
   const change = (address: string, actions: string[], type = address.split(".")[0]) => ({ address, type, change: { actions } });
   test("counts resources and outputs that change, not no-ops and reads", () => {

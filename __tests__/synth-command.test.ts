@@ -79,6 +79,31 @@ test("synthesizes a fleet on worker threads into one output identical to a singl
   expect(stackFile(fleet.cwd)).toBe(stackFile(single.cwd));
 });
 
+test("fails on a bad MIRADORE_SYNTH_WORKERS, naming it, and writes no Terraform JSON", () => {
+  const { status, cwd, stderr } = runMain(GOOD, { MIRADORE_SYNTH_WORKERS: "two" });
+  expect(status).toBe(1);
+  expect(stderr).toContain('MIRADORE_SYNTH_WORKERS is "two", but must be a whole number of worker threads from 1 to 999');
+  expect(readdirSync(cwd)).toEqual(["miradore.config.yaml"]);
+});
+
+test("fails on a bad site in a fleet, naming it, after stopping the workers it started early", () => {
+  const sites = Array.from({ length: 100 }, (_, i) => ({
+    name: `site-${String(i).padStart(3, "0")}`,
+    tenantId: i === 57 ? "contoso" : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+  }));
+  const { status, cwd, stderr } = runMain(JSON.stringify({ sites }));
+  expect(status).toBe(1);
+  expect(stderr).toContain('sites[57].tenantId is "contoso", but must be a GUID');
+  expect(readdirSync(cwd)).toEqual(["miradore.config.yaml"]);
+});
+
+test("a small configuration that mentions tenantId many times starts workers early, then synthesizes without them", () => {
+  const chatty = `${"# tenantId: see the Entra admin center\n".repeat(200)}${GOOD}`;
+  const { status, cwd, stderr } = runMain(chatty);
+  expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
+  expect(readdirSync(join(cwd, "cdktf.out", "stacks"))).toEqual(["miradore-example"]);
+});
+
 test("skipping cdktf's cross-stack preparation pass changes nothing in the synthesized JSON", () => {
   const site = siteSchema.parse({ name: "x", tenantId: "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f", keyVault: { id: VAULT } });
   const synthesize = (withPreparation: boolean) => {

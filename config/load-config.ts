@@ -20,15 +20,18 @@ const isRecord = (value: unknown): value is Raw => typeof value === "object" && 
 
 /** Reads and validates the configuration file; throws {@link ConfigError} listing every problem. */
 export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv } = {}): MiradoreConfig {
-  const env = options.env ?? process.env;
-  const path = options.path ?? env.MIRADORE_CONFIG ?? DEFAULT_CONFIG_FILE;
-  let text: string;
+  const { text, source } = readConfigFile(options);
+  return parseConfig(text, source, options.env ?? process.env);
+}
+
+/** The configuration file's text, from `path`, else `MIRADORE_CONFIG`, else miradore.config.yaml. */
+export function readConfigFile(options: { path?: string; env?: NodeJS.ProcessEnv } = {}): { text: string; source: string } {
+  const path = options.path ?? (options.env ?? process.env).MIRADORE_CONFIG ?? DEFAULT_CONFIG_FILE;
   try {
-    text = readFileSync(path, "utf8");
+    return { text: readFileSync(path, "utf8"), source: path };
   } catch (error) {
     throw new ConfigError(path, [`the configuration file ${path} cannot be read (${(error as Error).message})`]);
   }
-  return parseConfig(text, path, env);
 }
 
 /** Validates configuration text (YAML or JSON); throws {@link ConfigError} listing every problem. */

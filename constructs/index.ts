@@ -11,6 +11,7 @@ export * from "./miradore-stack";
 export * from "./synthesize-atomically";
 export * from "./synthesize-sites";
 export * from "./synthesis-task";
+export * from "./synthesis-worker-pool";
 export * from "./replace-directory-atomically";
 export * from "./existing-installation";
 export * from "./policy";

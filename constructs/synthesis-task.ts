@@ -1,4 +1,4 @@
-import { parentPort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import type { App } from "cdktf";
 import type { SiteConfig } from "../config/config-schema";
 import { MiradoreStack, stackNameOf } from "./miradore-stack";
@@ -11,6 +11,9 @@ export interface SynthesisTask {
   readonly outdir: string;
 }
 
+/** What a worker answers for each task it is sent. */
+export type SynthesisWorkerMessage = { readonly done: true } | { readonly policyViolation: string };
+
 /** Adds one Miradore stack per site to an app. */
 export function addSiteStacks(app: App, sites: readonly SiteConfig[]): void {
   for (const site of sites) new MiradoreStack(app, stackNameOf(site.name), { site });
@@ -21,13 +24,19 @@ export function runSynthesisTask(task: SynthesisTask): void {
   synthesizeApp(task.outdir, (app) => addSiteStacks(app, task.sites));
 }
 
-/** The worker side: runs the task; a policy violation is passed to the main thread as such, not as a crash. */
-export function runSynthesisTaskInWorker(task: SynthesisTask): void {
-  try {
-    runSynthesisTask(task);
-  } catch (error) {
-    if (!(error instanceof PolicyViolationError)) throw error;
-    parentPort?.postMessage({ policyViolation: error.message });
-    process.exitCode = 1;
-  }
+/**
+ * The worker side (see SynthesisWorkerPool): synthesizes each task the main thread sends and answers for it. A policy
+ * violation is answered as such; any other error crashes the worker, which the pool reports.
+ */
+export function serveSynthesisTasks(port: MessagePort): void {
+  const answer = (message: SynthesisWorkerMessage) => port.postMessage(message);
+  port.on("message", (task: SynthesisTask) => {
+    try {
+      runSynthesisTask(task);
+    } catch (error) {
+      if (!(error instanceof PolicyViolationError)) throw error;
+      return answer({ policyViolation: error.message });
+    }
+    answer({ done: true });
+  });
 }

@@ -15,13 +15,7 @@ export function synthesizeInPrivateView(
   config: string,
   env: Record<string, string> = {},
 ): { dir: string; status: number | null; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), "miradore-view-"));
-  for (const entry of readdirSync(REPO)) {
-    if (![".git", ".build", "cdktf.out", "miradore.config.yaml"].includes(entry) && !entry.endsWith(".tfstate")) {
-      symlinkSync(join(REPO, entry), join(dir, entry));
-    }
-  }
-  writeFileSync(join(dir, "miradore.config.yaml"), config);
+  const dir = privateView(config);
   // Only PATH and HOME: a MIRADORE_* variable in the caller's shell would change what is synthesized.
   const result = spawnSync("npm", ["run", "--silent", "synth"], {
     cwd: dir,
@@ -29,4 +23,16 @@ export function synthesizeInPrivateView(
     encoding: "utf8",
   });
   return { dir, status: result.status, stderr: result.stderr };
+}
+
+/** The private view alone: a temporary folder of symlinks to the repository's files plus the given configuration. */
+export function privateView(config: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "miradore-view-"));
+  for (const entry of readdirSync(REPO)) {
+    if (![".git", ".build", "cdktf.out", "miradore.config.yaml"].includes(entry) && !entry.endsWith(".tfstate")) {
+      symlinkSync(join(REPO, entry), join(dir, entry));
+    }
+  }
+  writeFileSync(join(dir, "miradore.config.yaml"), config);
+  return dir;
 }

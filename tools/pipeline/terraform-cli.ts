@@ -2,6 +2,7 @@
 // PATH) and the folder from the synthesized stack, so tests can run the same code against the provider doubles.
 import { spawn } from "node:child_process";
 import { type CommandContext, PipelineError } from "./command-context";
+import { assertLocalStateReadable } from "./local-state-check";
 
 export interface TerraformRun {
   readonly exitCode: number;
@@ -91,5 +92,6 @@ export function runTerraform(context: CommandContext, dir: string, args: readonl
 
 /** `terraform init` without prompts; the backend (local or azurerm with Entra ID auth) comes from cdk.tf.json. */
 export async function terraformInit(context: CommandContext, dir: string): Promise<void> {
+  assertLocalStateReadable(dir);
   await runTerraform(context, dir, ["init", "-input=false", "-no-color"]);
 }
