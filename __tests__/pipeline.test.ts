@@ -7,6 +7,7 @@ import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import type { GitHubApi } from "../tools/pipeline/github-api";
 import { renderOperatorNotice, parseExpiryReport, type ExpiryStackStatus } from "../tools/pipeline/operator-notice";
+import { assertLocalStateReadable } from "../tools/pipeline/local-state-check";
 import { driftedObjects, plannedChanges } from "../tools/pipeline/plan-changes";
 import { upsertPullRequestComment } from "../tools/pipeline/pr-comment";
 import { publicOutputs } from "../tools/pipeline/public-outputs";
@@ -96,6 +97,14 @@ describe("ci:apply with a local state file cut off by a killed Terraform", () =>
     expect(err.join("")).toContain(`stack miradore-a: the state file ${stateFile} is ${kind}: Terraform was stopped while writing it. Nothing was applied. Restore it from ${stateFile}.backup`);
     expect(err.join("")).not.toContain("terraform was run");
   });
+});
+
+test("a state file another run is rewriting at that moment is read again, not reported as cut off", async () => {
+  const outDir = outDirWith({ "miradore-a": { terraform: { backend: { local: { path: "../../terraform.tfstate" } } } } });
+  const stateFile = join(outDir, "terraform.tfstate");
+  writeFileSync(stateFile, "");
+  setTimeout(() => writeFileSync(stateFile, '{"version": 4, "serial": 8, "resources": []}'), 300);
+  await expect(assertLocalStateReadable(join(outDir, "stacks", "miradore-a"))).resolves.toBeUndefined();
 });
 
 describe("plan changes", () => {

@@ -123,6 +123,7 @@ export class MiradoreStack extends TerraformStack {
   private resolved?: { constructCount: number; json: { [key: string]: any } };
   private hasStackOverrides = false;
 
+  /** As cdktf's, and noted: a stack-level override may hold tokens, so toTerraform then leaves the stack to cdktf. */
   public override addOverride(path: string, value: any): void {
     this.hasStackOverrides = true;
     super.addOverride(path, value);
@@ -131,8 +132,8 @@ export class MiradoreStack extends TerraformStack {
   /**
    * The stack's Terraform JSON, resolved once per synthesis: the policy checks read it during the aspect phase and
    * synthesis writes the same JSON right after (no aspect here changes the tree), so resolving it twice would double
-   * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh. See stackTerraformJson for
-   * the pass of cdktf's that is left out.
+   * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh. stackTerraformJson gives the
+   * same JSON as cdktf for a fraction of the work.
    */
   public override toTerraform(): { [key: string]: any } {
     const constructCount = this.node.findAll().length;

@@ -92,6 +92,6 @@ export function runTerraform(context: CommandContext, dir: string, args: readonl
 
 /** `terraform init` without prompts; the backend (local or azurerm with Entra ID auth) comes from cdk.tf.json. */
 export async function terraformInit(context: CommandContext, dir: string): Promise<void> {
-  assertLocalStateReadable(dir);
+  await assertLocalStateReadable(dir);
   await runTerraform(context, dir, ["init", "-input=false", "-no-color"]);
 }
