@@ -28,10 +28,6 @@ export class SynthesisWorkerPool {
     });
   }
 
-  public get size(): number {
-    return this.workers.length;
-  }
-
   /** Runs every task, each on the next free worker; rejects on the first policy violation or worker failure. */
   public run(tasks: readonly SynthesisTask[]): Promise<void> {
     if (this.onFailure) throw new Error("a SynthesisWorkerPool runs one set of tasks");
