@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stackNameOf } from "../constructs/miradore-stack";
-import { describeWithTerraform, ProviderDoubles } from "../test-support/terraform-harness";
+import { describeWithTerraform, ProviderDoubles, REPO_ROOT } from "../test-support/terraform-harness";
 import { privateView } from "../test-support/synthesize-in-private-view";
 
 const SITES = ["north", "south", "east"].map((name, index) => ({
@@ -14,7 +14,25 @@ const SITES = ["north", "south", "east"].map((name, index) => ({
   tenantId: `7c0f0000-0000-4000-8000-${String(index + 1).padStart(12, "0")}`,
 }));
 
-describeWithTerraform("cdktf deploy '*' on a three-site fleet", () => {
+/**
+ * The cdktf CLI 0.21 (archived) drives Terraform through node-pty, whose prebuilt binaries stop at Node 22 (ABI 127):
+ * on newer Node the CLI's deploy cannot start, whatever this project does. `npm run synth` and the pipeline scripts
+ * do not use it.
+ */
+function cdktfCliProblem(): string | undefined {
+  const probe = spawnSync(process.execPath, ["-e", 'require("@cdktf/node-pty-prebuilt-multiarch")'], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (probe.status === 0) return undefined;
+  return `the cdktf CLI cannot run on Node ${process.version}: its terminal library (node-pty) has no build for it`;
+}
+
+const describeWithCdktfCli = (name: string, body: () => void) => {
+  const problem = cdktfCliProblem();
+  if (!problem) return describeWithTerraform(name, body);
+  console.warn(`SKIPPED "${name}": ${problem}`);
+  describe.skip(`${name} [skipped: ${problem}]`, body);
+};
+
+describeWithCdktfCli("cdktf deploy '*' on a three-site fleet", () => {
   let doubles: ProviderDoubles;
   let dir: string;
   let deploy: { status: number | null; output: string };
