@@ -10,7 +10,12 @@ import { shapeDifferences, stackShape } from "../tools/bench/stack-shape";
 
 describe("readBenchOptions", () => {
   test("defaults to 5 runs, one test-suite run, and bench-results/bench.json", () => {
-    expect(readBenchOptions([])).toEqual({ runs: DEFAULT_RUNS, testRuns: 1, skipTests: false, out: join("bench-results", "bench.json") });
+    expect(readBenchOptions([])).toEqual({
+      runs: DEFAULT_RUNS,
+      testRuns: 1,
+      skipTests: false,
+      out: join("bench-results", "bench.json"),
+    });
   });
 
   test("--quick runs fewer rounds and --runs sets them", () => {
@@ -19,7 +24,9 @@ describe("readBenchOptions", () => {
   });
 
   test.each([["0"], ["-1"], ["2.5"], ["many"]])("rejects --runs %s, naming the option and value", (runs) => {
-    expect(() => readBenchOptions([`--runs=${runs}`])).toThrow(`--runs is "${runs}", but must be a whole number of at least 1`);
+    expect(() => readBenchOptions([`--runs=${runs}`])).toThrow(
+      `--runs is "${runs}", but must be a whole number of at least 1`,
+    );
   });
 
   test("rejects --quick together with --runs", () => {
@@ -48,10 +55,21 @@ describe("fleetConfigText", () => {
 describe("benchEnvironment", () => {
   test("drops settings that would change what is synthesized and turns cdktf's telemetry and version check off", () => {
     const env = benchEnvironment(
-      { PATH: "/bin", MIRADORE_CONFIG: "other.yaml", MIRADORE_TENANT_ID: "x", CDKTF_OUTDIR: "out", TS_NODE_TRANSPILE_ONLY: "1" },
+      {
+        PATH: "/bin",
+        MIRADORE_CONFIG: "other.yaml",
+        MIRADORE_TENANT_ID: "x",
+        CDKTF_OUTDIR: "out",
+        TS_NODE_TRANSPILE_ONLY: "1",
+      },
       "/tmp/work",
     );
-    expect(env).toEqual({ PATH: "/bin", CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CDKTF_HOME: "/tmp/work/cdktf-home" });
+    expect(env).toEqual({
+      PATH: "/bin",
+      CHECKPOINT_DISABLE: "1",
+      DISABLE_VERSION_CHECK: "1",
+      CDKTF_HOME: "/tmp/work/cdktf-home",
+    });
   });
 });
 
@@ -103,13 +121,17 @@ describe("runTimed", () => {
 
   test("reports the peak memory the preloaded process writes at exit", () => {
     const preload = ["--require", join(repo, "tools", "bench", "max-rss-preload.cjs")];
-    const sample = runTimed(node("globalThis.keep = Buffer.alloc(64 * 1024 * 1024, 1)", { maxRssFile: join(work, "rss") }, preload));
+    const sample = runTimed(
+      node("globalThis.keep = Buffer.alloc(64 * 1024 * 1024, 1)", { maxRssFile: join(work, "rss") }, preload),
+    );
     expect(sample.maxRssMb).toBeGreaterThan(64);
     expect(sample.exitCode).toBeUndefined();
   });
 
   test("fails with the command and the tail of its output when it exits non-zero", () => {
-    expect(() => runTimed(node("console.error('broken config'); process.exit(3)"))).toThrow(/failed: exit code 3\n[^]*broken config/);
+    expect(() => runTimed(node("console.error('broken config'); process.exit(3)"))).toThrow(
+      /failed: exit code 3\n[^]*broken config/,
+    );
   });
 
   test("stops a command that does not exit within its timeout and fails, even when failure is allowed", () => {

@@ -11,7 +11,10 @@ const benchCase = (id: string, sites?: number): BenchCase => ({
   command: { command: "node", args: [id], cwd: "/", env: {} },
 });
 const result = (id: string, wallMs: number[], extra: Partial<Sample> = {}, sites?: number): CaseResult =>
-  caseResult(benchCase(id, sites), wallMs.map((ms) => ({ wallMs: ms, ...extra })));
+  caseResult(
+    benchCase(id, sites),
+    wallMs.map((ms) => ({ wallMs: ms, ...extra })),
+  );
 const byId = (list: readonly Comparison[]) => Object.fromEntries(list.map((comparison) => [comparison.id, comparison]));
 
 describe("caseResult", () => {
@@ -34,7 +37,9 @@ describe("caseResult", () => {
 
 describe("comparisons", () => {
   test("the speedup is the template's median over ours, and 10x meets the target", () => {
-    const found = byId(comparisons([result("template-synth", [9000, 10000, 30000]), result("ours-synth", [1000, 900, 1100])]));
+    const found = byId(
+      comparisons([result("template-synth", [9000, 10000, 30000]), result("ours-synth", [1000, 900, 1100])]),
+    );
     expect(found.speedup).toMatchObject({ value: 10, unit: "x", target: { relation: "≥", value: 10 }, met: true });
   });
 
@@ -66,14 +71,20 @@ describe("comparisons", () => {
 
   test("growth that is worse than linear misses the linearity target", () => {
     const found = byId(
-      comparisons([result("fleet-1", [500], {}, 1), result("fleet-100", [896], {}, 100), result("fleet-1000", [500 + 999 * 6], {}, 1000)]),
+      comparisons([
+        result("fleet-1", [500], {}, 1),
+        result("fleet-100", [896], {}, 100),
+        result("fleet-1000", [500 + 999 * 6], {}, 1000),
+      ]),
     );
     expect(found.linearity!.value).toBeCloseTo(1.5);
     expect(found.linearity!.met).toBe(false);
   });
 
   test("the worker gain is one worker's median over the default's", () => {
-    const found = byId(comparisons([result("fleet-1000", [2000], {}, 1000), result("fleet-1000-workers-1", [3000], {}, 1000)]));
+    const found = byId(
+      comparisons([result("fleet-1000", [2000], {}, 1000), result("fleet-1000-workers-1", [3000], {}, 1000)]),
+    );
     expect(found["worker-gain"]!.value).toBeCloseTo(1.5);
   });
 
@@ -94,7 +105,10 @@ describe("renderBenchTables", () => {
   };
 
   test("shows the machine, each case's median, min, max and peak memory, and the verdicts", () => {
-    const results = [result("template-synth", [12000, 11000, 13000]), result("ours-synth", [800, 700, 900], { maxRssMb: 81.6 })];
+    const results = [
+      result("template-synth", [12000, 11000, 13000]),
+      result("ours-synth", [800, 700, 900], { maxRssMb: 81.6 }),
+    ];
     const text = renderBenchTables(machine, results, comparisons(results));
     expect(text).toContain("Test CPU, 2 cores, 8 GB, node v20.0.0");
     const ours = text.split("\n").find((line) => line.startsWith("ours-synth"))!;

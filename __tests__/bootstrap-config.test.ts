@@ -30,7 +30,12 @@ describe("the example bootstrap configuration", () => {
       tenantId: TENANT,
       displayName: "Miradore deployment (GitHub Actions)",
       ownerObjectIds: [ADMIN],
-      github: { repository: "contoso/miradore-entra", mainBranch: "main", deployEnvironment: "production", pullRequests: true },
+      github: {
+        repository: "contoso/miradore-entra",
+        mainBranch: "main",
+        deployEnvironment: "production",
+        pullRequests: true,
+      },
       state: { backend: "local" },
     });
   });
@@ -55,14 +60,42 @@ describe("rejects bad values, naming field, value and expectation", () => {
     ["a tenant id that is not a GUID", { tenantId: "contoso" }, 'tenantId is "contoso", but must be a GUID'],
     ["a missing name", { name: undefined }, "name is missing, but must be a site name"],
     ["no owners", { ownerObjectIds: [] }, "ownerObjectIds is [], but must list at least one owner"],
-    ["an owner that is not an object id", { ownerObjectIds: ["admin@contoso.com"] }, 'ownerObjectIds[0] is "admin@contoso.com", but must be a GUID'],
+    [
+      "an owner that is not an object id",
+      { ownerObjectIds: ["admin@contoso.com"] },
+      'ownerObjectIds[0] is "admin@contoso.com", but must be a GUID',
+    ],
     ["an empty display name", { displayName: "" }, 'displayName is "", but must not be empty'],
-    ["a repository without an owner", { github: { repository: "miradore-entra", deployEnvironment: "p" } }, 'github.repository is "miradore-entra", but must be a GitHub repository as owner/name'],
-    ["a repository given as a URL", { github: { repository: "https://github.com/contoso/m", deployEnvironment: "p" } }, "github.repository is \"https://github.com/contoso/m\", but must be a GitHub repository"],
-    ["a missing deploy environment", { github: { repository: "contoso/m" } }, "github.deployEnvironment is missing, but must be the name of the GitHub environment"],
-    ["an environment with a colon, which would change the token subject", { github: { repository: "contoso/m", deployEnvironment: "prod:eu" } }, 'github.deployEnvironment is "prod:eu", but must be an environment name: 1-255 characters, no colon'],
-    ["a branch with a colon", { github: { repository: "contoso/m", deployEnvironment: "p", mainBranch: "a:b" } }, 'github.mainBranch is "a:b", but must be a branch name'],
-    ["pullRequests that is not a boolean", { github: { repository: "contoso/m", deployEnvironment: "p", pullRequests: "no" } }, 'github.pullRequests is "no", but must be true or false'],
+    [
+      "a repository without an owner",
+      { github: { repository: "miradore-entra", deployEnvironment: "p" } },
+      'github.repository is "miradore-entra", but must be a GitHub repository as owner/name',
+    ],
+    [
+      "a repository given as a URL",
+      { github: { repository: "https://github.com/contoso/m", deployEnvironment: "p" } },
+      'github.repository is "https://github.com/contoso/m", but must be a GitHub repository',
+    ],
+    [
+      "a missing deploy environment",
+      { github: { repository: "contoso/m" } },
+      "github.deployEnvironment is missing, but must be the name of the GitHub environment",
+    ],
+    [
+      "an environment with a colon, which would change the token subject",
+      { github: { repository: "contoso/m", deployEnvironment: "prod:eu" } },
+      'github.deployEnvironment is "prod:eu", but must be an environment name: 1-255 characters, no colon',
+    ],
+    [
+      "a branch with a colon",
+      { github: { repository: "contoso/m", deployEnvironment: "p", mainBranch: "a:b" } },
+      'github.mainBranch is "a:b", but must be a branch name',
+    ],
+    [
+      "pullRequests that is not a boolean",
+      { github: { repository: "contoso/m", deployEnvironment: "p", pullRequests: "no" } },
+      'github.pullRequests is "no", but must be true or false',
+    ],
     ["an unknown backend", { state: { backend: "s3" } }, 'state.backend is "s3", but must be'],
   ])("fails on %s", (_, settings, expected) => {
     expect(problemsOf({ ...valid, ...settings }).join("\n")).toContain(expected);
@@ -82,6 +115,10 @@ describe("rejects bad values, naming field, value and expectation", () => {
   });
 
   test("fails on an empty file, naming every required field", () => {
-    expect(problemsOfText("").map((p) => p.split(" ")[0]).sort()).toEqual(["github", "name", "ownerObjectIds", "tenantId"]);
+    expect(
+      problemsOfText("")
+        .map((p) => p.split(" ")[0])
+        .sort(),
+    ).toEqual(["github", "name", "ownerObjectIds", "tenantId"]);
   });
 });

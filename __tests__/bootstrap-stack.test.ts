@@ -3,7 +3,10 @@
 import { Aspects, Testing } from "cdktf";
 import { BootstrapConfig, bootstrapConfigSchema } from "../config/bootstrap-config-schema";
 import { BootstrapStack, bootstrapStackNameOf } from "../constructs/bootstrap/bootstrap-stack";
-import { DEPLOYER_GRAPH_APP_ROLES, DEPLOYER_GRAPH_PERMISSIONS } from "../constructs/bootstrap/deployer-graph-permissions";
+import {
+  DEPLOYER_GRAPH_APP_ROLES,
+  DEPLOYER_GRAPH_PERMISSIONS,
+} from "../constructs/bootstrap/deployer-graph-permissions";
 import {
   ENTRA_TOKEN_EXCHANGE_AUDIENCE,
   GITHUB_ACTIONS_OIDC_ISSUER,
@@ -107,7 +110,9 @@ describe("the CI app registration", () => {
   });
 
   test("has a service principal for its own client id", () => {
-    expect(only(json, "azuread_service_principal").client_id).toBe(`\${${ref(json, "azuread_application", "client_id")}}`);
+    expect(only(json, "azuread_service_principal").client_id).toBe(
+      `\${${ref(json, "azuread_application", "client_id")}}`,
+    );
   });
 });
 
@@ -140,7 +145,9 @@ describe("federated identity credentials", () => {
     const { json } = synthBootstrap(
       bootstrapConfig({ github: { repository: "contoso/m", mainBranch: "release", deployEnvironment: "prod-eu" } }),
     );
-    const subjects = Object.values(json.resource.azuread_application_federated_identity_credential!).map((c) => c.subject);
+    const subjects = Object.values(json.resource.azuread_application_federated_identity_credential!).map(
+      (c) => c.subject,
+    );
     expect(subjects).toContain("repo:contoso/m:ref:refs/heads/release");
     expect(subjects).toContain("repo:contoso/m:environment:prod-eu");
   });
@@ -149,7 +156,9 @@ describe("federated identity credentials", () => {
     const { json } = synthBootstrap(
       bootstrapConfig({ github: { repository: "contoso/m", deployEnvironment: "production", pullRequests: false } }),
     );
-    const subjects = Object.values(json.resource.azuread_application_federated_identity_credential!).map((c) => c.subject);
+    const subjects = Object.values(json.resource.azuread_application_federated_identity_credential!).map(
+      (c) => c.subject,
+    );
     expect(subjects.sort()).toEqual(["repo:contoso/m:environment:production", "repo:contoso/m:ref:refs/heads/main"]);
   });
 });
@@ -222,10 +231,13 @@ describe("the Miradore policy checks", () => {
 describeWithProviderSchemas("the bootstrap stack against the real provider schemas", (schemas) => {
   test.each([
     ["the example-like configuration", bootstrapConfig()],
-    ["pull requests off and an azurerm backend", bootstrapConfig({
-      github: { repository: "contoso/m", deployEnvironment: "production", pullRequests: false },
-      state: { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" },
-    })],
+    [
+      "pull requests off and an azurerm backend",
+      bootstrapConfig({
+        github: { repository: "contoso/m", deployEnvironment: "production", pullRequests: false },
+        state: { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" },
+      }),
+    ],
   ])("%s has no schema problems", (_, config) => {
     expect(validateTerraformJson(synthBootstrap(config).json, schemas)).toEqual([]);
   });

@@ -20,7 +20,10 @@ const SITES = ["north", "south", "east"].map((name, index) => ({
  * do not use it.
  */
 function cdktfCliProblem(): string | undefined {
-  const probe = spawnSync(process.execPath, ["-e", 'require("@cdktf/node-pty-prebuilt-multiarch")'], { cwd: REPO_ROOT, encoding: "utf8" });
+  const probe = spawnSync(process.execPath, ["-e", 'require("@cdktf/node-pty-prebuilt-multiarch")'], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
   if (probe.status === 0) return undefined;
   return `the cdktf CLI cannot run on Node ${process.version}: its terminal library (node-pty) has no build for it`;
 }
@@ -65,10 +68,17 @@ describeWithCdktfCli("cdktf deploy '*' on a three-site fleet", () => {
     };
 
   test("deploys every stack, exits 0 and lists each stack's outputs with the secret hidden", () => {
-    expect({ status: deploy.status, output: deploy.status === 0 ? "" : deploy.output }).toEqual({ status: 0, output: "" });
-    expect(deploy.output.match(/Apply complete! Resources: 8 added, 0 changed, 0 destroyed\./g)).toHaveLength(SITES.length);
+    expect({ status: deploy.status, output: deploy.status === 0 ? "" : deploy.output }).toEqual({
+      status: 0,
+      output: "",
+    });
+    expect(deploy.output.match(/Apply complete! Resources: 8 added, 0 changed, 0 destroyed\./g)).toHaveLength(
+      SITES.length,
+    );
     for (const site of SITES) {
-      expect(deploy.output).toMatch(new RegExp(`${stackNameOf(site.name)}\\n  client_id = [0-9a-f-]{36}\\n  client_secret = <sensitive>\\n`));
+      expect(deploy.output).toMatch(
+        new RegExp(`${stackNameOf(site.name)}\\n  client_id = [0-9a-f-]{36}\\n  client_secret = <sensitive>\\n`),
+      );
       expect(deploy.output).toContain(`tenant_id = ${site.tenantId}`);
     }
   });

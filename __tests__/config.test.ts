@@ -41,7 +41,7 @@ describe("rejects bad values, naming field, value and expectation", () => {
   test.each([
     ["an empty display name", { displayName: "" }, 'sites[0].displayName is "", but must not be empty'],
     ["a blank display name", { displayName: "   " }, 'sites[0].displayName is "   ", but must not be empty'],
-    ["an overlong display name", { displayName: "x".repeat(257) }, "sites[0].displayName is \"xxx"],
+    ["an overlong display name", { displayName: "x".repeat(257) }, 'sites[0].displayName is "xxx'],
     ["a tenant id that is not a GUID", { tenantId: "contoso" }, 'sites[0].tenantId is "contoso", but must be a GUID'],
     ["a missing tenant id", { tenantId: undefined }, "sites[0].tenantId is missing, but must be a GUID"],
     [
@@ -49,14 +49,26 @@ describe("rejects bad values, naming field, value and expectation", () => {
       { additionalOwnerObjectIds: ["alice@contoso.com"] },
       'sites[0].additionalOwnerObjectIds[0] is "alice@contoso.com", but must be a GUID',
     ],
-    ["a lifetime of zero", { secret: { lifetimeDays: 0 } }, "sites[0].secret.lifetimeDays is 0, but must be at least 1 day"],
-    ["a negative lifetime", { secret: { lifetimeDays: -5 } }, "sites[0].secret.lifetimeDays is -5, but must be at least 1 day"],
+    [
+      "a lifetime of zero",
+      { secret: { lifetimeDays: 0 } },
+      "sites[0].secret.lifetimeDays is 0, but must be at least 1 day",
+    ],
+    [
+      "a negative lifetime",
+      { secret: { lifetimeDays: -5 } },
+      "sites[0].secret.lifetimeDays is -5, but must be at least 1 day",
+    ],
     [
       "a non-numeric lifetime",
       { secret: { lifetimeDays: "six months" } },
       'sites[0].secret.lifetimeDays is "six months", but must be a whole number of days',
     ],
-    ["a fractional lifetime", { secret: { lifetimeDays: 90.5 } }, "sites[0].secret.lifetimeDays is 90.5, but must be a whole number of days"],
+    [
+      "a fractional lifetime",
+      { secret: { lifetimeDays: 90.5 } },
+      "sites[0].secret.lifetimeDays is 90.5, but must be a whole number of days",
+    ],
     [
       "a lifetime beyond the tenant's maximum",
       { secret: { lifetimeDays: 900 } },
@@ -82,7 +94,11 @@ describe("rejects bad values, naming field, value and expectation", () => {
       { secret: { lifetimeDays: 365, rotationIntervalDays: 60, handoffDays: 30, maxRunGapDays: 35 } },
       "sites[0].secret.handoffDays is 30, but must satisfy handoffDays + maxRunGapDays (35) ≤ rotationIntervalDays (60), so at most 25",
     ],
-    ["group filtering that is not a boolean", { groupFiltering: "yes" }, 'sites[0].groupFiltering is "yes", but must be true or false'],
+    [
+      "group filtering that is not a boolean",
+      { groupFiltering: "yes" },
+      'sites[0].groupFiltering is "yes", but must be true or false',
+    ],
     ["a bad site name", { name: "Contoso Ltd" }, 'sites[0].name is "Contoso Ltd", but must be a site name'],
     [
       "an azurerm backend without a container",
@@ -97,7 +113,12 @@ describe("rejects bad values, naming field, value and expectation", () => {
     ],
     [
       "a Key Vault secret name with invalid characters",
-      { keyVault: { id: "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm", secretName: "miradore_secret" } },
+      {
+        keyVault: {
+          id: "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm",
+          secretName: "miradore_secret",
+        },
+      },
       'sites[0].keyVault.secretName is "miradore_secret", but must be a Key Vault secret name',
     ],
   ])("fails on %s", (_, settings, expected) => {
@@ -160,14 +181,22 @@ describe("rejects bad values, naming field, value and expectation", () => {
 
   test("allows two sites in one tenant only when both say so, and then not under the same display name", () => {
     const shared = (a: object, b: object) =>
-      JSON.stringify({ sites: [{ name: "a", tenantId: TENANT, ...a }, { name: "b", tenantId: TENANT, ...b }] });
+      JSON.stringify({
+        sites: [
+          { name: "a", tenantId: TENANT, ...a },
+          { name: "b", tenantId: TENANT, ...b },
+        ],
+      });
     expect(problemsOf(shared({ allowSharedTenant: true }, {})).join("\n")).toContain(
       'sites[1].tenantId is "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f", but must be unique unless both sites set allowSharedTenant: true',
     );
     expect(problemsOf(shared({ allowSharedTenant: true }, { allowSharedTenant: true }))).toEqual([
       'sites[1].displayName is "Miradore MDM", but must differ from the other sites in the same tenant (Entra refuses duplicate app names here): sites[0] (site "a") uses it too [site "b"]',
     ]);
-    const { sites } = parseConfig(shared({ allowSharedTenant: true }, { allowSharedTenant: true, displayName: "Miradore 2" }), "t");
+    const { sites } = parseConfig(
+      shared({ allowSharedTenant: true }, { allowSharedTenant: true, displayName: "Miradore 2" }),
+      "t",
+    );
     expect(sites.map((site) => site.name)).toEqual(["a", "b"]);
   });
 
@@ -182,7 +211,9 @@ describe("rejects bad values, naming field, value and expectation", () => {
   });
 
   test("fails on malformed YAML with the line and column", () => {
-    expect(problemsOf("sites:\n  - name: a\n    tenantId: [unclosed\n")[0]).toMatch(/^test\.yaml line \d+, column \d+ is not valid YAML/);
+    expect(problemsOf("sites:\n  - name: a\n    tenantId: [unclosed\n")[0]).toMatch(
+      /^test\.yaml line \d+, column \d+ is not valid YAML/,
+    );
   });
 
   test("fails on a duplicated key", () => {
@@ -225,7 +256,12 @@ describe("environment overrides", () => {
   });
 
   test("fail when a single-site override is set for several sites", () => {
-    const text = JSON.stringify({ sites: [{ name: "a", tenantId: TENANT }, { name: "b", tenantId: OTHER_TENANT }] });
+    const text = JSON.stringify({
+      sites: [
+        { name: "a", tenantId: TENANT },
+        { name: "b", tenantId: OTHER_TENANT },
+      ],
+    });
     expect(problemsOf(text, { MIRADORE_TENANT_ID: TENANT }).join("\n")).toContain(
       "MIRADORE_TENANT_ID is set, but applies only to a configuration with exactly one site (this one lists 2)",
     );

@@ -42,7 +42,9 @@ function synthWithImports(existing: ExistingInstallation, settings: Record<strin
 
 /** `type.name` of the resource whose configuration satisfies `match`. */
 function addressOf(json: StackJson, type: string, match: (body: Record<string, any>) => boolean): string {
-  const names = Object.entries(json.resource[type] ?? {}).filter(([, body]) => match(body)).map(([name]) => name);
+  const names = Object.entries(json.resource[type] ?? {})
+    .filter(([, body]) => match(body))
+    .map(([name]) => name);
   if (names.length !== 1) throw new Error(`expected one ${type} matching, found ${names.length}`);
   return `${type}.${names[0]}`;
 }
@@ -69,11 +71,14 @@ describe("importExistingInstallation", () => {
 
   test("fails the plan of an imported assignment when the configured Graph service principal is not this tenant's", () => {
     const graphName = Object.keys(json.data.azuread_service_principal!)[0];
-    const body = json.resource.azuread_app_role_assignment![assignment("df021288-bdef-4463-88db-98f22de89214").split(".")[1]!]!;
+    const body =
+      json.resource.azuread_app_role_assignment![assignment("df021288-bdef-4463-88db-98f22de89214").split(".")[1]!]!;
     expect(body.lifecycle.precondition).toEqual([
       {
         condition: `\${(data.azuread_service_principal.${graphName}.object_id == "${GRAPH_SP_OBJECT_ID}")}`,
-        error_message: expect.stringContaining(`existing.consent.graphServicePrincipalObjectId is "${GRAPH_SP_OBJECT_ID}"`),
+        error_message: expect.stringContaining(
+          `existing.consent.graphServicePrincipalObjectId is "${GRAPH_SP_OBJECT_ID}"`,
+        ),
       },
     ]);
   });
@@ -84,21 +89,31 @@ describe("importExistingInstallation", () => {
   });
 
   test("changes nothing else: the same resources as a fresh deploy", () => {
-    const fresh = JSON.parse(Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() }))) as StackJson;
+    const fresh = JSON.parse(
+      Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })),
+    ) as StackJson;
     expect(Object.keys(json.resource).sort()).toEqual(Object.keys(fresh.resource).sort());
-    for (const type of Object.keys(fresh.resource)) expect(Object.keys(json.resource[type]!)).toEqual(Object.keys(fresh.resource[type]!));
+    for (const type of Object.keys(fresh.resource))
+      expect(Object.keys(json.resource[type]!)).toEqual(Object.keys(fresh.resource[type]!));
   });
 
   test("imports only the app and service principal when consent was never granted by hand", () => {
     const json = synthWithImports({ applicationObjectId: APP_OBJECT_ID, servicePrincipalObjectId: SP_OBJECT_ID });
-    expect(json.import!.map((block) => block.id)).toEqual([`/applications/${APP_OBJECT_ID}`, `/servicePrincipals/${SP_OBJECT_ID}`]);
-    for (const body of Object.values(json.resource.azuread_app_role_assignment!)) expect(body.lifecycle).toBeUndefined();
+    expect(json.import!.map((block) => block.id)).toEqual([
+      `/applications/${APP_OBJECT_ID}`,
+      `/servicePrincipals/${SP_OBJECT_ID}`,
+    ]);
+    for (const body of Object.values(json.resource.azuread_app_role_assignment!))
+      expect(body.lifecycle).toBeUndefined();
   });
 
   test("imports only the listed assignments; the others are created", () => {
     const json = synthWithImports({
       ...EXISTING,
-      consent: { graphServicePrincipalObjectId: GRAPH_SP_OBJECT_ID, assignmentIds: { "User.Read.All": USER_READ_ASSIGNMENT } },
+      consent: {
+        graphServicePrincipalObjectId: GRAPH_SP_OBJECT_ID,
+        assignmentIds: { "User.Read.All": USER_READ_ASSIGNMENT },
+      },
     });
     expect(json.import!.filter((block) => block.to.startsWith("azuread_app_role_assignment."))).toHaveLength(1);
   });
@@ -123,13 +138,44 @@ describe("the existing-installation configuration", () => {
   });
 
   test.each([
-    ["an application client id where the object id belongs", { ...EXISTING, applicationObjectId: "Miradore MDM" }, 'existing.applicationObjectId is "Miradore MDM", but must be a GUID (the object id of the app registration'],
-    ["a missing service principal object id", { ...EXISTING, servicePrincipalObjectId: undefined }, "existing.servicePrincipalObjectId is missing, but must be a GUID"],
-    ["an app role id where the assignment id belongs", { ...EXISTING, consent: { ...EXISTING.consent, assignmentIds: { "User.Read.All": "df021288-bdef-4463-88db-98f22de89214" } } }, 'existing.consent.assignmentIds.User.Read.All is "df021288-bdef-4463-88db-98f22de89214", but must be the assignment\'s own id, not a GUID'],
-    ["an assignment id with a slash", { ...EXISTING, consent: { ...EXISTING.consent, assignmentIds: { "User.Read.All": "/servicePrincipals/x" } } }, "must be an app role assignment id: letters, digits"],
-    ["consent without the Graph service principal", { ...EXISTING, consent: { assignmentIds: {} } }, "existing.consent.graphServicePrincipalObjectId is missing, but must be a GUID"],
-    ["a permission this project does not know", { ...EXISTING, consent: { ...EXISTING.consent, assignmentIds: { "Mail.Read": "abc" } } }, 'existing.consent.assignmentIds.Mail.Read is "abc", but Mail.Read is not a known setting here'],
-    ["an unknown key", { ...EXISTING, clientSecret: "x" }, 'existing.clientSecret is "x", but clientSecret is not a known setting here'],
+    [
+      "an application client id where the object id belongs",
+      { ...EXISTING, applicationObjectId: "Miradore MDM" },
+      'existing.applicationObjectId is "Miradore MDM", but must be a GUID (the object id of the app registration',
+    ],
+    [
+      "a missing service principal object id",
+      { ...EXISTING, servicePrincipalObjectId: undefined },
+      "existing.servicePrincipalObjectId is missing, but must be a GUID",
+    ],
+    [
+      "an app role id where the assignment id belongs",
+      {
+        ...EXISTING,
+        consent: { ...EXISTING.consent, assignmentIds: { "User.Read.All": "df021288-bdef-4463-88db-98f22de89214" } },
+      },
+      'existing.consent.assignmentIds.User.Read.All is "df021288-bdef-4463-88db-98f22de89214", but must be the assignment\'s own id, not a GUID',
+    ],
+    [
+      "an assignment id with a slash",
+      { ...EXISTING, consent: { ...EXISTING.consent, assignmentIds: { "User.Read.All": "/servicePrincipals/x" } } },
+      "must be an app role assignment id: letters, digits",
+    ],
+    [
+      "consent without the Graph service principal",
+      { ...EXISTING, consent: { assignmentIds: {} } },
+      "existing.consent.graphServicePrincipalObjectId is missing, but must be a GUID",
+    ],
+    [
+      "a permission this project does not know",
+      { ...EXISTING, consent: { ...EXISTING.consent, assignmentIds: { "Mail.Read": "abc" } } },
+      'existing.consent.assignmentIds.Mail.Read is "abc", but Mail.Read is not a known setting here',
+    ],
+    [
+      "an unknown key",
+      { ...EXISTING, clientSecret: "x" },
+      'existing.clientSecret is "x", but clientSecret is not a known setting here',
+    ],
   ])("rejects %s", (_, value, expected) => {
     expect(problemsOf(value).join("\n")).toContain(expected);
   });
@@ -147,7 +193,9 @@ describeWithTerraform("taking over an existing installation under Terraform (pro
   // principal and both consents instead of creating them, and the earlier secrets are left alone.
   test("imports the app, service principal and consent, creates no duplicates and keeps the old secrets", async () => {
     const doubles = await ProviderDoubles.start();
-    const plain = JSON.parse(Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })));
+    const plain = JSON.parse(
+      Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })),
+    );
     const earlier = TerraformWorkspace.create(doubles, plain);
     const takeover = (existing: ExistingInstallation) =>
       TerraformWorkspace.create(doubles, synthWithImports(existing) as unknown as Record<string, unknown>);
@@ -167,7 +215,10 @@ describeWithTerraform("taking over an existing installation under Terraform (pro
         servicePrincipalObjectId: sp.objectId,
         consent: {
           graphServicePrincipalObjectId: graph.objectId,
-          assignmentIds: { "User.Read.All": assignment(USER_READ_ALL.id), "Group.Read.All": assignment(GROUP_READ_ALL.id) },
+          assignmentIds: {
+            "User.Read.All": assignment(USER_READ_ALL.id),
+            "Group.Read.All": assignment(GROUP_READ_ALL.id),
+          },
         },
       };
       const oldKeyIds = app.passwordCredentials.map((c) => c.keyId).sort();
@@ -178,7 +229,11 @@ describeWithTerraform("taking over an existing installation under Terraform (pro
       const byType = (type: string) => (plan.resource_changes ?? []).filter((c) => c.type === type);
       for (const type of ["azuread_application", "azuread_service_principal", "azuread_app_role_assignment"]) {
         for (const change of byType(type)) {
-          expect({ address: change.address, importing: Boolean((change.change as { importing?: unknown }).importing), create: change.change.actions.includes("create") }).toEqual({
+          expect({
+            address: change.address,
+            importing: Boolean((change.change as { importing?: unknown }).importing),
+            create: change.change.actions.includes("create"),
+          }).toEqual({
             address: change.address,
             importing: true,
             create: false,
@@ -190,8 +245,14 @@ describeWithTerraform("taking over an existing installation under Terraform (pro
 
       const after = doubles.tenant(EXAMPLE_TENANT_ID);
       expect(Object.keys(after.applications)).toEqual([app.objectId]);
-      expect(Object.values(after.servicePrincipals).filter((p) => !p.builtIn).map((p) => p.objectId)).toEqual([sp.objectId]);
-      expect(after.appRoleAssignments.map((a) => a.id).sort()).toEqual(Object.values(existing.consent!.assignmentIds).sort());
+      expect(
+        Object.values(after.servicePrincipals)
+          .filter((p) => !p.builtIn)
+          .map((p) => p.objectId),
+      ).toEqual([sp.objectId]);
+      expect(after.appRoleAssignments.map((a) => a.id).sort()).toEqual(
+        Object.values(existing.consent!.assignmentIds).sort(),
+      );
       const keyIds = after.applications[app.objectId]!.passwordCredentials.map((c) => c.keyId);
       expect(keyIds).toEqual(expect.arrayContaining(oldKeyIds));
       expect(keyIds).toHaveLength(oldKeyIds.length + 2);

@@ -10,23 +10,53 @@ function diagnostic(summary: string, detail: string): string {
 
 describe("classifyApplyFailure", () => {
   test.each([
-    ["Entra replication delay", diagnostic("Timed out whilst waiting for new service principal to be replicated in Azure AD", "unexpected status 404 (404 Not Found) with error: Request_ResourceNotFound: Resource 'x' does not exist or one of its queried reference-property objects are not present.")],
-    ["Microsoft Graph throttling", diagnostic("retrieving azuread_application", "unexpected status 429 (429 Too Many Requests) with error: TooManyRequests: Too many requests.")],
-    ["Microsoft Graph server error", diagnostic("Could not create app role assignment", "unexpected status 503 (503 Service Unavailable) with error: ServiceUnavailable")],
+    [
+      "Entra replication delay",
+      diagnostic(
+        "Timed out whilst waiting for new service principal to be replicated in Azure AD",
+        "unexpected status 404 (404 Not Found) with error: Request_ResourceNotFound: Resource 'x' does not exist or one of its queried reference-property objects are not present.",
+      ),
+    ],
+    [
+      "Microsoft Graph throttling",
+      diagnostic(
+        "retrieving azuread_application",
+        "unexpected status 429 (429 Too Many Requests) with error: TooManyRequests: Too many requests.",
+      ),
+    ],
+    [
+      "Microsoft Graph server error",
+      diagnostic(
+        "Could not create app role assignment",
+        "unexpected status 503 (503 Service Unavailable) with error: ServiceUnavailable",
+      ),
+    ],
     ["timeout", diagnostic("Waiting for update of `display_name` for Group", "context deadline exceeded")],
   ])("retries %s", (reason, output) => {
     expect(classifyApplyFailure(output)).toEqual({ kind: "transient", reason, summary: errorSummaries(output)[0] });
   });
 
   test("adopts consent that already exists, even when Terraform wrapped the sentence", () => {
-    const output = diagnostic("Could not create app role assignment", "unexpected status 409 with OData error: Request_BadRequest: Permission being assigned already exists on the object");
+    const output = diagnostic(
+      "Could not create app role assignment",
+      "unexpected status 409 with OData error: Request_BadRequest: Permission being assigned already exists on the object",
+    );
     expect(output).not.toMatch(/Permission being assigned already exists on the object/);
-    expect(classifyApplyFailure(output)).toEqual({ kind: "already-exists", summary: "Could not create app role assignment" });
+    expect(classifyApplyFailure(output)).toEqual({
+      kind: "already-exists",
+      summary: "Could not create app role assignment",
+    });
   });
 
   test("never retries a missing permission", () => {
-    const output = diagnostic("Could not create app role assignment", "unexpected status 403 (403 Forbidden) with error: Authorization_RequestDenied: Insufficient privileges to complete the operation.");
-    expect(classifyApplyFailure(output)).toEqual({ kind: "permanent", summary: "Could not create app role assignment" });
+    const output = diagnostic(
+      "Could not create app role assignment",
+      "unexpected status 403 (403 Forbidden) with error: Authorization_RequestDenied: Insufficient privileges to complete the operation.",
+    );
+    expect(classifyApplyFailure(output)).toEqual({
+      kind: "permanent",
+      summary: "Could not create app role assignment",
+    });
   });
 
   test("reads the lock's owner from Terraform's lock error and names force-unlock only as the last resort", () => {
@@ -45,10 +75,20 @@ describe("classifyApplyFailure", () => {
       "╵",
     ].join("\n");
     const failure = classifyApplyFailure(output);
-    expect(failure).toEqual({ kind: "locked", lock: { id: "0c1d2e3f-aaaa-bbbb-cccc-000011112222", who: "runner@host", operation: "OperationTypeApply", created: "2026-03-02 08:00:01.5 +0000 UTC" } });
+    expect(failure).toEqual({
+      kind: "locked",
+      lock: {
+        id: "0c1d2e3f-aaaa-bbbb-cccc-000011112222",
+        who: "runner@host",
+        operation: "OperationTypeApply",
+        created: "2026-03-02 08:00:01.5 +0000 UTC",
+      },
+    });
     if (failure.kind !== "locked") throw new Error(`expected a lock failure, got ${failure.kind}`);
     const line = describeLock("miradore-x", failure.lock, "10m");
     expect(line).not.toContain("\n");
-    expect(line).toMatch(/locked by another run \(apply by runner@host since 2026-03-02 08:00:01\.5 \+0000 UTC\) and was not released within 10m; nothing was changed\..*only if no run is in progress.*terraform force-unlock 0c1d2e3f-aaaa-bbbb-cccc-000011112222/);
+    expect(line).toMatch(
+      /locked by another run \(apply by runner@host since 2026-03-02 08:00:01\.5 \+0000 UTC\) and was not released within 10m; nothing was changed\..*only if no run is in progress.*terraform force-unlock 0c1d2e3f-aaaa-bbbb-cccc-000011112222/,
+    );
   });
 });

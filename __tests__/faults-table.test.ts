@@ -10,10 +10,27 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DEFAULT_TENANT_ID, readFaults, type FaultRule, type TenantDocument } from "../test-support/provider-doubles/fake-entra/directory-store";
-import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_APP_ROLES } from "../test-support/provider-doubles/fake-entra/microsoft-graph";
-import { deletePasswordInPortal, grantConsentInPortal } from "../test-support/provider-doubles/fake-entra/portal-actions";
-import { delayed, permissionDenied, serviceUnavailable, servicePrincipalReplicationTimeout, throttled } from "../test-support/provider-doubles/fake-entra/provider-faults";
+import {
+  DEFAULT_TENANT_ID,
+  readFaults,
+  type FaultRule,
+  type TenantDocument,
+} from "../test-support/provider-doubles/fake-entra/directory-store";
+import {
+  MICROSOFT_GRAPH_APP_ID,
+  MICROSOFT_GRAPH_APP_ROLES,
+} from "../test-support/provider-doubles/fake-entra/microsoft-graph";
+import {
+  deletePasswordInPortal,
+  grantConsentInPortal,
+} from "../test-support/provider-doubles/fake-entra/portal-actions";
+import {
+  delayed,
+  permissionDenied,
+  serviceUnavailable,
+  servicePrincipalReplicationTimeout,
+  throttled,
+} from "../test-support/provider-doubles/fake-entra/provider-faults";
 import { describeWithTerraform, ProviderDoubles } from "../test-support/terraform-harness";
 import { site, synthSite } from "../test-support/synth-site";
 import { main as expiryCheck } from "../tools/expiry-check";
@@ -23,7 +40,9 @@ const STACK = "miradore-faults";
 const NOW = new Date("2026-03-02T08:00:00Z");
 const GRAPH_TOKEN = "graph-test-token";
 /** The consents the default site requests (groupFiltering on), by the directory's own role ids. */
-const CONSENTS = MICROSOFT_GRAPH_APP_ROLES.filter((r) => r.value === "User.Read.All" || r.value === "Group.Read.All").map((r) => r.id).sort();
+const CONSENTS = MICROSOFT_GRAPH_APP_ROLES.filter((r) => r.value === "User.Read.All" || r.value === "Group.Read.All")
+  .map((r) => r.id)
+  .sort();
 const outcomes: string[] = [];
 
 interface Run {
@@ -38,12 +57,19 @@ async function fakeGraph(doubles: ProviderDoubles): Promise<{ url: string; serve
     if (req.headers.authorization !== `Bearer ${GRAPH_TOKEN}`) return void res.writeHead(401).end();
     const url = new URL(req.url ?? "/", "http://graph");
     const assigned = /^\/v1\.0\/servicePrincipals\/([^/]+)\/appRoleAssignedTo$/.exec(url.pathname);
-    const byAppId = url.pathname === "/v1.0/servicePrincipals" ? /^appId eq '([^']+)'$/.exec(url.searchParams.get("$filter") ?? "") : null;
+    const byAppId =
+      url.pathname === "/v1.0/servicePrincipals"
+        ? /^appId eq '([^']+)'$/.exec(url.searchParams.get("$filter") ?? "")
+        : null;
     const doc = doubles.tenant();
     const value = assigned
-      ? doc.appRoleAssignments.filter((a) => a.resourceId === assigned[1]).map(({ id, principalId, appRoleId }) => ({ id, principalId, appRoleId }))
+      ? doc.appRoleAssignments
+          .filter((a) => a.resourceId === assigned[1])
+          .map(({ id, principalId, appRoleId }) => ({ id, principalId, appRoleId }))
       : byAppId
-        ? Object.values(doc.servicePrincipals).filter((sp) => sp.appId === byAppId[1]).map((sp) => ({ id: sp.objectId }))
+        ? Object.values(doc.servicePrincipals)
+            .filter((sp) => sp.appId === byAppId[1])
+            .map((sp) => ({ id: sp.objectId }))
         : undefined;
     if (!value) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ value }));
@@ -89,7 +115,10 @@ class Scenario {
     if (existsSync(outDir)) return outDir;
     mkdirSync(join(outDir, "stacks", STACK), { recursive: true });
     writeFileSync(join(outDir, "stacks", STACK, "cdk.tf.json"), JSON.stringify(this.stackJson, null, 2));
-    writeFileSync(join(outDir, "manifest.json"), JSON.stringify({ stacks: { [STACK]: { workingDirectory: `stacks/${STACK}` } } }));
+    writeFileSync(
+      join(outDir, "manifest.json"),
+      JSON.stringify({ stacks: { [STACK]: { workingDirectory: `stacks/${STACK}` } } }),
+    );
     return outDir;
   }
 
@@ -97,7 +126,11 @@ class Scenario {
   async pipeline(args: readonly string[], env: Record<string, string> = {}, checkout = "main"): Promise<Run> {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MIRADORE_") && !k.startsWith("GITHUB_") && !k.startsWith("TF_")));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith("MIRADORE_") && !k.startsWith("GITHUB_") && !k.startsWith("TF_"),
+      ),
+    );
     const stackArgs = args.includes("--stack") ? ["--out-dir", this.checkout(checkout)] : [];
     const code = await runPipeline([...args, ...stackArgs], {
       env: {
@@ -116,7 +149,7 @@ class Scenario {
     });
     const run = { code, stdout: stdout.join(""), stderr: stderr.join("") };
     this.log.push(run.stdout, run.stderr);
-    this.applyAttempts += (this.pids().filter((p) => p.command === "apply").length - this.applyAttempts);
+    this.applyAttempts += this.pids().filter((p) => p.command === "apply").length - this.applyAttempts;
     this.collectSecrets();
     return run;
   }
@@ -127,17 +160,29 @@ class Scenario {
 
   async applyOk(env: Record<string, string> = {}): Promise<Run> {
     const run = await this.apply(env);
-    if (run.code !== 0) throw new Error(`ci:apply exited with ${run.code}: ${run.stderr.split("\n").filter((l) => l.startsWith("pipeline")).join(" ")}`);
+    if (run.code !== 0)
+      throw new Error(
+        `ci:apply exited with ${run.code}: ${run.stderr
+          .split("\n")
+          .filter((l) => l.startsWith("pipeline"))
+          .join(" ")}`,
+      );
     return run;
   }
 
   pids(): { pid: number; command: string }[] {
     const file = join(this.work, "pids");
     if (!existsSync(file)) return [];
-    return readFileSync(file, "utf8").trim().split("\n").map((l) => ({ pid: Number(l.split(" ")[0]), command: l.split(" ")[1] ?? "" }));
+    return readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => ({ pid: Number(l.split(" ")[0]), command: l.split(" ")[1] ?? "" }));
   }
 
-  state(): { serial: number; resources: { mode: string; type: string; name: string; instances: { attributes: Record<string, any> }[] }[] } {
+  state(): {
+    serial: number;
+    resources: { mode: string; type: string; name: string; instances: { attributes: Record<string, any> }[] }[];
+  } {
     return JSON.parse(readFileSync(this.stateFile, "utf8"));
   }
 
@@ -186,14 +231,37 @@ class Scenario {
 
   /** The public outputs, expiry check and operator notice, as the scheduled run's notice job makes them. */
   async notice(now = NOW): Promise<{ markdown: string; state: string }> {
-    expect((await this.pipeline(["outputs", "--stack", STACK, "--out-file", join(this.work, "outputs", `${STACK}.json`)])).code).toBe(0);
-    expect((await this.pipeline(["collect-outputs", "--dir", join(this.work, "outputs"), "--out-file", join(this.work, "outputs.json")])).code).toBe(0);
+    expect(
+      (await this.pipeline(["outputs", "--stack", STACK, "--out-file", join(this.work, "outputs", `${STACK}.json`)]))
+        .code,
+    ).toBe(0);
+    expect(
+      (
+        await this.pipeline([
+          "collect-outputs",
+          "--dir",
+          join(this.work, "outputs"),
+          "--out-file",
+          join(this.work, "outputs.json"),
+        ])
+      ).code,
+    ).toBe(0);
     let expiry = "";
-    expiryCheck([join(this.work, "outputs.json"), "--json", "--now", now.toISOString()], { stdout: (t) => (expiry += t), stderr: (t) => this.log.push(t), readFile: (p) => readFileSync(p, "utf8") });
+    expiryCheck([join(this.work, "outputs.json"), "--json", "--now", now.toISOString()], {
+      stdout: (t) => (expiry += t),
+      stderr: (t) => this.log.push(t),
+      readFile: (p) => readFileSync(p, "utf8"),
+    });
     writeFileSync(join(this.work, "expiry.json"), expiry);
     const outputFile = join(this.work, "github-output");
     writeFileSync(outputFile, "");
-    expect((await this.pipeline(["notice", join(this.work, "expiry.json"), "--out-file", join(this.work, "notice.md")], { GITHUB_OUTPUT: outputFile })).code).toBe(0);
+    expect(
+      (
+        await this.pipeline(["notice", join(this.work, "expiry.json"), "--out-file", join(this.work, "notice.md")], {
+          GITHUB_OUTPUT: outputFile,
+        })
+      ).code,
+    ).toBe(0);
     const markdown = readFileSync(join(this.work, "notice.md"), "utf8");
     this.log.push(expiry, markdown);
     return { markdown, state: /state=(\w+)/.exec(readFileSync(outputFile, "utf8"))?.[1] ?? "" };
@@ -210,18 +278,25 @@ class Scenario {
     const sps = Object.values(doc.servicePrincipals).filter((sp) => !sp.builtIn);
     expect(sps.map((sp) => sp.appId)).toEqual([apps[0]!.appId]);
     const graph = Object.values(doc.servicePrincipals).find((sp) => sp.appId === MICROSOFT_GRAPH_APP_ID)!;
-    expect(doc.appRoleAssignments.map((a) => `${a.principalId}>${a.resourceId}:${a.appRoleId}`).sort()).toEqual(CONSENTS.map((r) => `${sps[0]!.objectId}>${graph.objectId}:${r}`));
-    const valid = apps[0]!.passwordCredentials.filter((c) => Date.parse(c.startDateTime) <= NOW.getTime() && Date.parse(c.endDateTime) > NOW.getTime());
+    expect(doc.appRoleAssignments.map((a) => `${a.principalId}>${a.resourceId}:${a.appRoleId}`).sort()).toEqual(
+      CONSENTS.map((r) => `${sps[0]!.objectId}>${graph.objectId}:${r}`),
+    );
+    const valid = apps[0]!.passwordCredentials.filter(
+      (c) => Date.parse(c.startDateTime) <= NOW.getTime() && Date.parse(c.endDateTime) > NOW.getTime(),
+    );
     expect(valid.length).toBeGreaterThanOrEqual(1);
 
     const state = this.state();
     expect(state.serial).toBeGreaterThan(serialBefore);
     const inState = new Set(state.resources.filter((r) => r.mode === "managed").map((r) => `${r.type}.${r.name}`));
-    const configured = Object.entries(this.stackJson.resource as Record<string, Record<string, unknown>>).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`));
+    const configured = Object.entries(this.stackJson.resource as Record<string, Record<string, unknown>>).flatMap(
+      ([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`),
+    );
     expect([...inState].sort()).toEqual(configured.sort());
     // Every password in the state is in the directory (Terraform knows each secret it manages).
     const keyIds = new Set(apps[0]!.passwordCredentials.map((c) => c.keyId));
-    for (const r of state.resources.filter((r) => r.type === "azuread_application_password")) expect(keyIds.has(r.instances[0]!.attributes.key_id)).toBe(true);
+    for (const r of state.resources.filter((r) => r.type === "azuread_application_password"))
+      expect(keyIds.has(r.instances[0]!.attributes.key_id)).toBe(true);
 
     const plan = await this.pipeline(["plan", "--stack", STACK, "--plan-json", join(this.work, "converged-plan.json")]);
     rmSync(join(this.work, "converged-plan.json"), { force: true });
@@ -241,31 +316,42 @@ class Scenario {
 
 /** A scenario test: its own world, the outcome line recorded for the summary. */
 function scenario(name: string, body: (s: Scenario) => Promise<string>): void {
-  test.concurrent(name, async () => {
-    let s: Scenario | undefined;
-    try {
-      s = await Scenario.start();
-      const outcome = await body(s);
-      outcomes.push(`fault scenario converged: ${name} — ${outcome}`);
-    } catch (error) {
-      outcomes.push(`fault scenario FAILED: ${name} — ${(error as Error).message.split("\n")[0]}`);
-      throw error;
-    } finally {
-      await s?.stop();
-    }
-  }, 60_000);
+  test.concurrent(
+    name,
+    async () => {
+      let s: Scenario | undefined;
+      try {
+        s = await Scenario.start();
+        const outcome = await body(s);
+        outcomes.push(`fault scenario converged: ${name} — ${outcome}`);
+      } catch (error) {
+        outcomes.push(`fault scenario FAILED: ${name} — ${(error as Error).message.split("\n")[0]}`);
+        throw error;
+      } finally {
+        await s?.stop();
+      }
+    },
+    60_000,
+  );
 }
 
 describeWithTerraform("fault table: every scenario converges through real Terraform and the provider doubles", () => {
   afterAll(() => {
     const failed = outcomes.filter((o) => o.includes("FAILED")).length;
-    console.log([...outcomes.sort(), `fault table: ${outcomes.length} scenarios, ${outcomes.length - failed} converged, ${failed} failed`].join("\n"));
+    console.log(
+      [
+        ...outcomes.sort(),
+        `fault table: ${outcomes.length} scenarios, ${outcomes.length - failed} converged, ${failed} failed`,
+      ].join("\n"),
+    );
   });
 
   scenario("service principal replication timeout right after the app is created (#1811)", async (s) => {
     s.faults([servicePrincipalReplicationTimeout(1, 2)]);
     const run = await s.applyOk();
-    expect(run.stdout).toMatch(/apply attempt 1 of 4 failed \(Entra replication delay: Timed out whilst waiting for new service principal to be replicated in Azure AD\); retrying/);
+    expect(run.stdout).toMatch(
+      /apply attempt 1 of 4 failed \(Entra replication delay: Timed out whilst waiting for new service principal to be replicated in Azure AD\); retrying/,
+    );
     expect(s.applyAttempts).toBe(3);
     await s.assertConverged(0);
     return `retried with backoff, converged on attempt ${s.applyAttempts}`;
@@ -292,7 +378,9 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
     const failed = await s.apply({ MIRADORE_APPLY_ATTEMPTS: "2" });
     expect(failed.code).toBe(1);
     const last = failed.stderr.trim().split("\n").at(-1)!;
-    expect(last).toMatch(/^pipeline apply: stack miradore-faults: terraform apply failed 2 times \(Microsoft Graph throttling\): retrieving azuread_service_principal; the state keeps what was created/);
+    expect(last).toMatch(
+      /^pipeline apply: stack miradore-faults: terraform apply failed 2 times \(Microsoft Graph throttling\): retrieving azuread_service_principal; the state keeps what was created/,
+    );
     const serial = s.serial();
     expect(s.state().resources.some((r) => r.type === "azuread_application")).toBe(true);
     s.faults([]);
@@ -323,14 +411,22 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
     expect((await s.apply()).code).toBe(1);
     s.faults([]);
     s.doubles.changeTenant((doc) => grantConsentInPortal(doc, ["User.Read.All", "Group.Read.All"]));
-    const idsBefore = s.tenant().appRoleAssignments.map((a) => a.id).sort();
+    const idsBefore = s
+      .tenant()
+      .appRoleAssignments.map((a) => a.id)
+      .sort();
     const serial = s.serial();
     const run = await s.applyOk();
     // Both assignments were refused as existing in the same apply, so one adoption imports both.
     expect(run.stdout.match(/adopted the admin consent that exists outside Terraform/g)).toHaveLength(2);
     await s.assertConverged(serial);
-    expect(s.tenant().appRoleAssignments.map((a) => a.id).sort()).toEqual(idsBefore);
-    return "\"already exists\" adopted by terraform import, the portal's assignments kept";
+    expect(
+      s
+        .tenant()
+        .appRoleAssignments.map((a) => a.id)
+        .sort(),
+    ).toEqual(idsBefore);
+    return '"already exists" adopted by terraform import, the portal\'s assignments kept';
   });
 
   scenario("the current client secret is deleted in the portal between runs", async (s) => {
@@ -344,13 +440,16 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
     const serial = s.serial();
     await s.applyOk();
     const after = await s.notice(later);
-    const newKeyId = JSON.parse(readFileSync(join(s.work, "outputs.json"), "utf8"))[STACK].client_secret_key_id as string;
+    const newKeyId = JSON.parse(readFileSync(join(s.work, "outputs.json"), "utf8"))[STACK]
+      .client_secret_key_id as string;
     expect(newKeyId).not.toBe(keyId);
     expect(before.state).toBe("open");
     expect(after.state).toBe("open");
     expect(after.markdown).toContain(newKeyId);
     expect(after.markdown).toMatch(/paste the new client secret into Miradore by/);
-    expect(after.markdown).toMatch(/If the secret Miradore used was deleted, Miradore is disconnected until the new secret is pasted/);
+    expect(after.markdown).toMatch(
+      /If the secret Miradore used was deleted, Miradore is disconnected until the new secret is pasted/,
+    );
     s.doubles.setClock(NOW);
     await s.assertConverged(serial);
     return "re-created by the next run; the notice asks for a handoff of the new key id";
@@ -402,7 +501,10 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
       const interrupted = s.apply({ MIRADORE_APPLY_ATTEMPTS: "1" });
       await s.untilFaultSeen();
       await s.untilStateSettles();
-      const apply = s.pids().filter((p) => p.command === "apply").at(-1)!;
+      const apply = s
+        .pids()
+        .filter((p) => p.command === "apply")
+        .at(-1)!;
       process.kill(apply.pid, signal);
       const run = await interrupted;
       expect(run.code).toBe(1);
@@ -415,7 +517,9 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
       const rerun = await s.applyOk({ MIRADORE_LOCK_TIMEOUT: "0s" });
       await s.assertConverged(serial);
       const adopted = rerun.stdout.match(/: adopted /g)?.length ?? 0;
-      const orphans = Object.values(s.tenant().applications)[0]!.passwordCredentials.length - s.state().resources.filter((r) => r.type === "azuread_application_password").length;
+      const orphans =
+        Object.values(s.tenant().applications)[0]!.passwordCredentials.length -
+        s.state().resources.filter((r) => r.type === "azuread_application_password").length;
       return `state kept, no lock left, next run converged (${adopted} object${adopted === 1 ? "" : "s"} adopted by import, ${orphans} secret${orphans === 1 ? "" : "s"} made during the kill left outside the state)`;
     });
   }

@@ -20,7 +20,8 @@ function siteEntry(index: number): Record<string, unknown> {
   if (index % 5 === 1) entry.groupFiltering = false;
   if (index % 7 === 2) entry.additionalOwnerObjectIds = [EXTRA_OWNER];
   if (index % 11 === 3) entry.secret = { lifetimeDays: 365, rotationIntervalDays: 90 };
-  if (index % 13 === 4) entry.state = { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" };
+  if (index % 13 === 4)
+    entry.state = { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" };
   if (index % 17 === 5) entry.state = { backend: "cloud", organization: "contoso-msp" };
   if (index % 19 === 6) entry.displayName = `Miradore MDM (${benchSiteName(index)})`;
   return entry;
@@ -38,7 +39,9 @@ describeWithProviderSchemas(`a ${SITE_COUNT}-site configuration synthesized by t
   let manifest: { stacks: Record<string, { workingDirectory: string }> };
 
   const stackJson = (stack: string) =>
-    JSON.parse(readFileSync(join(workDir, "cdktf.out", manifest.stacks[stack]!.workingDirectory, "cdk.tf.json"), "utf8")) as Record<string, any>;
+    JSON.parse(
+      readFileSync(join(workDir, "cdktf.out", manifest.stacks[stack]!.workingDirectory, "cdk.tf.json"), "utf8"),
+    ) as Record<string, any>;
 
   beforeAll(() => {
     // With 1000 sites the app picks its worker threads itself (one per core, see constructs/synthesize-sites.ts).
@@ -84,8 +87,21 @@ describeWithProviderSchemas(`a ${SITE_COUNT}-site configuration synthesized by t
           state.backend === "local"
             ? { local: { path: `../../../terraform.${stack}.tfstate` } }
             : state.backend === "azurerm"
-              ? { azurerm: { container_name: state.containerName, key: `${state.keyPrefix}${stack}.tfstate`, storage_account_name: state.storageAccountName, use_azuread_auth: true } }
-              : { cloud: { hostname: state.hostname, organization: state.organization, workspaces: { name: `${state.workspacePrefix}${stack}` } } },
+              ? {
+                  azurerm: {
+                    container_name: state.containerName,
+                    key: `${state.keyPrefix}${stack}.tfstate`,
+                    storage_account_name: state.storageAccountName,
+                    use_azuread_auth: true,
+                  },
+                }
+              : {
+                  cloud: {
+                    hostname: state.hostname,
+                    organization: state.organization,
+                    workspaces: { name: `${state.workspacePrefix}${stack}` },
+                  },
+                },
       };
     });
     expect(actual).toEqual(expected);

@@ -51,7 +51,11 @@ interface SiteRun {
 
 /** A terraform.tfstate file's resources (the on-disk format, not `show -json`). */
 interface StateFile {
-  readonly resources: readonly { mode: string; type: string; instances: readonly { attributes: Record<string, any> }[] }[];
+  readonly resources: readonly {
+    mode: string;
+    type: string;
+    instances: readonly { attributes: Record<string, any> }[];
+  }[];
 }
 
 describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`, () => {
@@ -78,7 +82,9 @@ describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`,
       await workspace.init();
       const firstPlan = await workspace.plan();
       await workspace.apply();
-      const again = await workspace.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], { allowFailure: true });
+      const again = await workspace.run(["plan", "-input=false", "-no-color", "-detailed-exitcode"], {
+        allowFailure: true,
+      });
       const secondPlan = { exitCode: again.exitCode, output: again.exitCode === 0 ? "" : again.stdout + again.stderr };
       return { site, doubles, firstPlan, secondPlan };
     } finally {
@@ -87,7 +93,9 @@ describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`,
   }
 
   beforeAll(async () => {
-    const synth = synthesizeInPrivateView(JSON.stringify({ sites: SITES }), { MIRADORE_SYNTH_WORKERS: String(SYNTH_WORKERS) });
+    const synth = synthesizeInPrivateView(JSON.stringify({ sites: SITES }), {
+      MIRADORE_SYNTH_WORKERS: String(SYNTH_WORKERS),
+    });
     workDir = synth.dir;
     if (synth.status !== 0) throw new Error(`npm run synth exited with ${synth.status}:\n${synth.stderr}`);
     stacks = synthesizedStacks(join(workDir, "cdktf.out"));
@@ -112,7 +120,9 @@ describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`,
 
   test("every site's first plan only creates its app, service principal, consents, passwords and schedules", () => {
     const plannedTypes = (plan: PlanJson) =>
-      effectiveChanges(plan).map((c) => `${c.type}:${c.change.actions.join()}`).sort();
+      effectiveChanges(plan)
+        .map((c) => `${c.type}:${c.change.actions.join()}`)
+        .sort();
     expect(SITES.map((site) => ({ site: site.name, planned: plannedTypes(runOf(site).firstPlan) }))).toEqual(
       SITES.map((site) => ({
         site: site.name,
@@ -136,7 +146,9 @@ describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`,
   });
 
   test("each site's state is its own file, at the stack's own state key", () => {
-    const stateFiles = readdirSync(workDir).filter((entry) => entry.endsWith(".tfstate")).sort();
+    const stateFiles = readdirSync(workDir)
+      .filter((entry) => entry.endsWith(".tfstate"))
+      .sort();
     expect(stateFiles).toEqual(SITES.map((site) => `terraform.${stackNameOf(site.name)}.tfstate`).sort());
   });
 
@@ -147,7 +159,10 @@ describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`,
     for (const site of SITES) {
       const doc = tenantOf(site);
       const ids = [
-        ...Object.values(doc.applications).flatMap((app) => [app.objectId, ...app.passwordCredentials.map((p) => p.keyId)]),
+        ...Object.values(doc.applications).flatMap((app) => [
+          app.objectId,
+          ...app.passwordCredentials.map((p) => p.keyId),
+        ]),
         ...Object.values(doc.servicePrincipals).map((sp) => sp.objectId),
         ...doc.appRoleAssignments.map((a) => a.id),
       ];
@@ -178,11 +193,17 @@ describeWithTerraform(`a ${SITE_COUNT}-site fleet through the provider doubles`,
       const ids = objectIds(state);
       const consents = site.groupFiltering ? 2 : 1;
       expect({ stack, count: ids.length }).toEqual({ stack, count: 4 + 3 * consents });
-      expect({ stack, tenants: [...new Set(ids.flatMap((id) => tenantsById.get(id) ?? ["(in no tenant)"]))] }).toEqual({ stack, tenants: [site.tenantId] });
+      expect({ stack, tenants: [...new Set(ids.flatMap((id) => tenantsById.get(id) ?? ["(in no tenant)"]))] }).toEqual({
+        stack,
+        tenants: [site.tenantId],
+      });
       const deployer = state.resources.find((r) => r.mode === "data" && r.type === "azuread_client_config")!;
       expect({ stack, tenant: deployer.instances[0]!.attributes.tenant_id }).toEqual({ stack, tenant: site.tenantId });
       const text = readFileSync(stateFileOf(stack), "utf8");
-      expect({ stack, otherTenants: SITES.filter((other) => other !== site && text.includes(other.tenantId)).map((o) => o.name) }).toEqual({ stack, otherTenants: [] });
+      expect({
+        stack,
+        otherTenants: SITES.filter((other) => other !== site && text.includes(other.tenantId)).map((o) => o.name),
+      }).toEqual({ stack, otherTenants: [] });
     }
   });
 

@@ -11,7 +11,14 @@ const repo = resolve(__dirname, "..");
 const bundle = join(repo, ".build", `test-fleet-${process.pid}`, "fleet-view.js");
 let work: string;
 beforeAll(() => {
-  buildSync({ entryPoints: [join(repo, "tools", "fleet-view.ts")], outfile: bundle, bundle: true, platform: "node", format: "cjs", packages: "external" });
+  buildSync({
+    entryPoints: [join(repo, "tools", "fleet-view.ts")],
+    outfile: bundle,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    packages: "external",
+  });
   work = mkdtempSync(join(tmpdir(), "fleet-view-"));
 });
 afterAll(() => {
@@ -19,7 +26,11 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const TENANTS = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"];
+const TENANTS = [
+  "11111111-1111-4111-8111-111111111111",
+  "22222222-2222-4222-8222-222222222222",
+  "33333333-3333-4333-8333-333333333333",
+];
 const THREE_SITES = `
 defaults:
   secret: { lifetimeDays: 180, rotationIntervalDays: 60, handoffDays: 21, maxRunGapDays: 35 }
@@ -66,7 +77,12 @@ describe("fleet (table)", () => {
     const { status, stdout, stderr } = runFleet(THREE_SITES, [], env);
     expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
     expect(stdout).toMatch(/^3 sites in .*config-\w+\.yaml\n/);
-    expect(row(stdout, SITES_HEADER, "alpha")).toEqual(["alpha", TENANTS[0], "User.Read.All, Group.Read.All", "180/60/14/35"]);
+    expect(row(stdout, SITES_HEADER, "alpha")).toEqual([
+      "alpha",
+      TENANTS[0],
+      "User.Read.All, Group.Read.All",
+      "180/60/14/35",
+    ]);
     expect(row(stdout, SITES_HEADER, "beta")).toEqual(["beta", TENANTS[1], "User.Read.All", "180/60/14/35"]);
     expect(row(stdout, SITES_HEADER, "gamma-fabrikam")).toEqual([
       "gamma-fabrikam",
@@ -78,7 +94,10 @@ describe("fleet (table)", () => {
 
   test("lists each site's stack and where its state lives, per backend", () => {
     const { stdout } = runFleet(THREE_SITES, [], env);
-    expect(row(stdout, STATE_HEADER, "miradore-alpha")).toEqual(["miradore-alpha", "local terraform.miradore-alpha.tfstate"]);
+    expect(row(stdout, STATE_HEADER, "miradore-alpha")).toEqual([
+      "miradore-alpha",
+      "local terraform.miradore-alpha.tfstate",
+    ]);
     expect(row(stdout, STATE_HEADER, "miradore-beta")).toEqual([
       "miradore-beta",
       "azurerm stfleetstate/tfstate/miradore/miradore-beta.tfstate",
@@ -116,7 +135,16 @@ describe("fleet --json", () => {
     expect(view.sites.map((site: { name: string }) => site.name)).toEqual(["alpha", "beta", "gamma-fabrikam"]);
     const [alpha, beta, gamma] = view.sites;
     expect(Object.keys(alpha).sort()).toEqual(
-      ["allowSharedTenant", "displayName", "graphPermissions", "name", "secret", "stackName", "state", "tenantId"].sort(),
+      [
+        "allowSharedTenant",
+        "displayName",
+        "graphPermissions",
+        "name",
+        "secret",
+        "stackName",
+        "state",
+        "tenantId",
+      ].sort(),
     );
     expect(alpha).toMatchObject({
       tenantId: TENANTS[0],
@@ -125,8 +153,18 @@ describe("fleet --json", () => {
         { value: "User.Read.All", id: "df021288-bdef-4463-88db-98f22de89214" },
         { value: "Group.Read.All", id: "5b567255-7703-4780-807c-7be8301ae99b" },
       ],
-      secret: { lifetimeDays: 180, rotationIntervalDays: 60, handoffDays: 21, maxRunGapDays: 30, tenantMaxLifetimeDays: 730 },
-      state: { backend: "local", path: "../../../terraform.miradore-alpha.tfstate", pathFromProjectRoot: "terraform.miradore-alpha.tfstate" },
+      secret: {
+        lifetimeDays: 180,
+        rotationIntervalDays: 60,
+        handoffDays: 21,
+        maxRunGapDays: 30,
+        tenantMaxLifetimeDays: 730,
+      },
+      state: {
+        backend: "local",
+        path: "../../../terraform.miradore-alpha.tfstate",
+        pathFromProjectRoot: "terraform.miradore-alpha.tfstate",
+      },
     });
     expect(beta.state).toEqual({
       backend: "azurerm",

@@ -126,7 +126,8 @@ describe("the client secret", () => {
 });
 
 describe("the Key Vault handoff", () => {
-  const VAULT = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-mdm/providers/Microsoft.KeyVault/vaults/kv-mdm";
+  const VAULT =
+    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-mdm/providers/Microsoft.KeyVault/vaults/kv-mdm";
 
   test("is off by default: no azurerm provider, no vault secret", () => {
     const { json } = synthSite();
@@ -144,7 +145,11 @@ describe("the Key Vault handoff", () => {
       name: "miradore-test-client-secret",
       content_type: "Miradore Entra ID client secret",
     });
-    expect(secret.value).toMatch(new RegExp(`^\\$\\{local\\.${current} \\? azuread_application_password\\.[^.]+\\.value : azuread_application_password\\.[^.]+\\.value\\}$`));
+    expect(secret.value).toMatch(
+      new RegExp(
+        `^\\$\\{local\\.${current} \\? azuread_application_password\\.[^.]+\\.value : azuread_application_password\\.[^.]+\\.value\\}$`,
+      ),
+    );
     expect(secret.expiration_date).toMatch(/_password\.[^.]+\.end_date/);
     expect(secret.not_before_date).toMatch(/_password\.[^.]+\.start_date/);
     expect(secret.tags["key-id"]).toMatch(/_password\.[^.]+\.key_id/);
@@ -243,7 +248,8 @@ describe("the stack", () => {
   });
 
   test("refers to a password value only from outputs and the optional vault secret, never from another resource", () => {
-    const vault = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
+    const vault =
+      "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
     const { json } = synthSite(site({ keyVault: { id: vault } }));
     const readers = Object.entries(json.resource)
       .filter(([, resources]) => /_password\.[^.]+\.value/.test(JSON.stringify(resources)))

@@ -3,8 +3,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface FakeComment { id: number; body: string; user: { type: string } }
-export interface FakeIssue { number: number; title: string; body: string; state: string; labels: string[] }
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { type: string };
+}
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  labels: string[];
+}
 
 export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>();
@@ -13,28 +23,41 @@ export class FakeGitHub {
   readonly requests: { method: string; path: string; body: string }[] = [];
   private nextId = 1;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeGitHub> {
-    let fake!: FakeGitHub;
+    const handler: { fake?: FakeGitHub } = {};
     const server = createServer((req, res) => {
       let body = "";
       req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       req.on("end", () => {
-        const { status, json } = fake.handle(req.method ?? "GET", req.url ?? "/", body, req.headers.authorization);
+        const { status, json } = handler.fake!.handle(
+          req.method ?? "GET",
+          req.url ?? "/",
+          body,
+          req.headers.authorization,
+        );
         res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    fake = new FakeGitHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+    handler.fake = new FakeGitHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return handler.fake;
   }
 
   stop(): Promise<void> {
     return new Promise((r) => this.server.close(() => r()));
   }
 
-  private handle(method: string, rawUrl: string, body: string, auth: string | undefined): { status: number; json: unknown } {
+  private handle(
+    method: string,
+    rawUrl: string,
+    body: string,
+    auth: string | undefined,
+  ): { status: number; json: unknown } {
     this.requests.push({ method, path: rawUrl, body });
     if (auth !== "Bearer test-token") return { status: 401, json: { message: "Bad credentials" } };
     const url = new URL(rawUrl, "http://x");
@@ -64,16 +87,28 @@ export class FakeGitHub {
       if (method === "GET") {
         const label = url.searchParams.get("labels");
         const state = url.searchParams.get("state");
-        return { status: 200, json: paged(this.issues.filter((i) => (!label || i.labels.includes(label)) && (!state || i.state === state))) };
+        return {
+          status: 200,
+          json: paged(this.issues.filter((i) => (!label || i.labels.includes(label)) && (!state || i.state === state))),
+        };
       }
-      const issue = { number: this.nextId++, title: data.title as string, body: data.body as string, state: "open", labels: (data.labels as string[]) ?? [] };
+      const issue = {
+        number: this.nextId++,
+        title: data.title as string,
+        body: data.body as string,
+        state: "open",
+        labels: (data.labels as string[]) ?? [],
+      };
       this.issues.push(issue);
       return { status: 201, json: issue };
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/.exec(url.pathname)) && method === "PATCH") {
       const issue = this.issues.find((i) => i.number === Number(m![1]));
       if (!issue) return { status: 404, json: { message: "Not Found" } };
-      Object.assign(issue, { ...(data.body === undefined ? {} : { body: data.body }), ...(data.state === undefined ? {} : { state: data.state }) });
+      Object.assign(issue, {
+        ...(data.body === undefined ? {} : { body: data.body }),
+        ...(data.state === undefined ? {} : { state: data.state }),
+      });
       return { status: 200, json: issue };
     }
     return { status: 404, json: { message: `fake GitHub: no route for ${method} ${url.pathname}` } };

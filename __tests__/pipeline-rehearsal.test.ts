@@ -14,7 +14,11 @@ const STACK = "miradore-rehearsal";
 const DAY_MS = 86_400_000;
 const T0 = new Date("2026-03-02T08:00:00Z");
 
-interface StepResult { readonly code: number; readonly stdout: string; readonly stderr: string }
+interface StepResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
   let doubles: ProviderDoubles;
@@ -24,7 +28,10 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "pipeline-rehearsal-"));
-    writeFileSync(join(work, "miradore.config.yaml"), `sites:\n  - name: rehearsal\n    tenantId: ${DEFAULT_TENANT_ID}\n`);
+    writeFileSync(
+      join(work, "miradore.config.yaml"),
+      `sites:\n  - name: rehearsal\n    tenantId: ${DEFAULT_TENANT_ID}\n`,
+    );
     doubles = await ProviderDoubles.start({ now: T0 });
     github = await FakeGitHub.start();
   }, 60_000);
@@ -36,10 +43,16 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
   });
 
   /** `npm run --silent <script> -- <args>` as a workflow step: the doubles' Terraform environment, a GITHUB_OUTPUT file. */
-  function step(script: string, args: readonly string[], stdoutFile?: string): Promise<StepResult & { outputs: Record<string, string> }> {
+  function step(
+    script: string,
+    args: readonly string[],
+    stdoutFile?: string,
+  ): Promise<StepResult & { outputs: Record<string, string> }> {
     const outputFile = join(work, `github-output-${transcript.length}`);
     writeFileSync(outputFile, "");
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MIRADORE_") && !k.startsWith("GITHUB_")));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("MIRADORE_") && !k.startsWith("GITHUB_")),
+    );
     const env = {
       ...inherited,
       ...doubles.env(),
@@ -51,27 +64,38 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
       GITHUB_API_URL: github.url,
     };
     return new Promise((resolve, reject) => {
-      execFile("npm", ["run", "--silent", script, "--", ...args], { cwd: REPO_ROOT, env, maxBuffer: 64 << 20, encoding: "utf8", timeout: 90_000 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        try {
-          if (stdoutFile) {
-            mkdirSync(dirname(stdoutFile), { recursive: true });
-            writeFileSync(stdoutFile, stdout);
+      execFile(
+        "npm",
+        ["run", "--silent", script, "--", ...args],
+        { cwd: REPO_ROOT, env, maxBuffer: 64 << 20, encoding: "utf8", timeout: 90_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          try {
+            if (stdoutFile) {
+              mkdirSync(dirname(stdoutFile), { recursive: true });
+              writeFileSync(stdoutFile, stdout);
+            }
+          } catch (writeError) {
+            reject(writeError as Error);
+            return;
           }
-        } catch (writeError) {
-          reject(writeError as Error);
-          return;
-        }
-        transcript.push(`$ npm run ${script} -- ${args.join(" ")}\n${stdout}${stderr}`);
-        const outputs = Object.fromEntries(readFileSync(outputFile, "utf8").split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-        resolve({ code, stdout, stderr, outputs });
-      });
+          transcript.push(`$ npm run ${script} -- ${args.join(" ")}\n${stdout}${stderr}`);
+          const outputs = Object.fromEntries(
+            readFileSync(outputFile, "utf8")
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+          );
+          resolve({ code, stdout, stderr, outputs });
+        },
+      );
     });
   }
 
   async function ok(script: string, args: readonly string[], stdoutFile?: string) {
     const result = await step(script, args, stdoutFile);
-    if (result.code !== 0) throw new Error(`npm run ${script} exited with ${result.code}:\n${result.stderr}${result.stdout}`);
+    if (result.code !== 0)
+      throw new Error(`npm run ${script} exited with ${result.code}:\n${result.stderr}${result.stdout}`);
     return result;
   }
 
@@ -80,7 +104,9 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
   function collectSecrets(): void {
     const stateFile = join(work, `terraform.${STACK}.tfstate`);
     if (!existsSync(stateFile)) return;
-    const state = JSON.parse(readFileSync(stateFile, "utf8")) as { resources: { type: string; instances: { attributes: { value?: string } }[] }[] };
+    const state = JSON.parse(readFileSync(stateFile, "utf8")) as {
+      resources: { type: string; instances: { attributes: { value?: string } }[] }[];
+    };
     for (const r of state.resources.filter((r) => r.type === "azuread_application_password")) {
       for (const i of r.instances) if (i.attributes.value) secrets.add(i.attributes.value);
     }
@@ -93,7 +119,11 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     collectSecrets();
     await ok("ci:outputs", ["--stack", STACK, "--out-file", join(work, "outputs", `${STACK}.json`)]);
     await ok("ci:collect-outputs", ["--dir", join(work, "outputs"), "--out-file", join(work, "outputs.json")]);
-    const expiry = await step("expiry-check", [join(work, "outputs.json"), "--json", "--now", now.toISOString()], join(work, "expiry.json"));
+    const expiry = await step(
+      "expiry-check",
+      [join(work, "outputs.json"), "--json", "--now", now.toISOString()],
+      join(work, "expiry.json"),
+    );
     const notice = await ok("ci:notice", [join(work, "expiry.json"), "--out-file", join(work, "notice.md")]);
     const state = notice.outputs.state!;
     await ok("ci:issue", ["--kind", "secret-rotation", "--state", state, "--body-file", join(work, "notice.md")]);
@@ -121,7 +151,9 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     const first = await scheduledRun(new Date(T0.getTime() + 60_000));
     expect(first.expiryExit).toBe(10);
     expect(first.state).toBe("open");
-    expect(first.notice).toContain(`paste the new client secret into Miradore by **${new Date(T0.getTime() + 60_000 + 21 * DAY_MS).toISOString().slice(0, 16).replace("T", " ")} UTC**`);
+    expect(first.notice).toContain(
+      `paste the new client secret into Miradore by **${new Date(T0.getTime() + 60_000 + 21 * DAY_MS).toISOString().slice(0, 16).replace("T", " ")} UTC**`,
+    );
     expect(github.issues.filter((i) => i.state === "open")).toHaveLength(1);
 
     // After the handoff window, before the first rotation (slot A, 120 days): nothing to do, the issue closes.
@@ -141,7 +173,14 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     // Forced rotations: keep is refused while the handoff is pending (it would delete the secret Miradore may still
     // use); after the handoff it adds one secret in the slot Miradore does not use; revoke replaces both.
     const beforeKeep = secrets.size;
-    const refused = await step("ci:force-rotate", ["--stack", STACK, "--mode", "keep", "--now", new Date(T0.getTime() + 121 * DAY_MS).toISOString()]);
+    const refused = await step("ci:force-rotate", [
+      "--stack",
+      STACK,
+      "--mode",
+      "keep",
+      "--now",
+      new Date(T0.getTime() + 121 * DAY_MS).toISOString(),
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/a handoff is pending until .*: Miradore may still use the previous secret/);
     collectSecrets();
@@ -162,7 +201,14 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     const drift = await ok("ci:plan", ["--stack", STACK, "--plan-json", join(work, "drift.json"), "--refresh-only"]);
     expect(drift.outputs.changes).toBe("true");
     await ok("plan-review", [join(work, "drift.json"), "--stack", STACK], join(work, "drift", `${STACK}.md`));
-    const report = await ok("ci:drift-report", ["--dir", join(work, "drift"), "--checked-stacks", "1", "--out-file", join(work, "drift.md")]);
+    const report = await ok("ci:drift-report", [
+      "--dir",
+      join(work, "drift"),
+      "--checked-stacks",
+      "1",
+      "--out-file",
+      join(work, "drift.md"),
+    ]);
     expect(report.outputs.state).toBe("open");
     await ok("ci:issue", ["--kind", "drift", "--state", "open", "--body-file", join(work, "drift.md")]);
     expect(github.issues.filter((i) => i.labels.includes("miradore-drift") && i.state === "open")).toHaveLength(1);
@@ -173,7 +219,9 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     const everything = [
       ...transcript,
       ...github.requests.map((r) => r.body),
-      ...["review.md", "notice.md", "outputs.json", "expiry.json", "drift.md"].map((f) => readFileSync(join(work, f), "utf8")),
+      ...["review.md", "notice.md", "outputs.json", "expiry.json", "drift.md"].map((f) =>
+        readFileSync(join(work, f), "utf8"),
+      ),
     ].join("\n");
     for (const secret of secrets) expect(everything.includes(secret)).toBe(false);
   }, 400_000);

@@ -20,7 +20,13 @@ const SECRET = "abc8Q~not-a-real-secret-but-shaped-like-one";
 function context(env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) {
   const out: string[] = [];
   const err: string[] = [];
-  const ctx: CommandContext = { env, cwd, stdout: (t) => out.push(t), stderr: (t) => err.push(t), fetch: () => Promise.reject(new Error("no network in tests")) };
+  const ctx: CommandContext = {
+    env,
+    cwd,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    fetch: () => Promise.reject(new Error("no network in tests")),
+  };
   return { ctx, out, err };
 }
 
@@ -53,13 +59,17 @@ describe("ci:stacks", () => {
 
   test("rejects an unknown --only stack and names the stacks there are", async () => {
     const { ctx, err } = context();
-    expect(await runPipeline(["stacks", "--out-dir", outDirWith({ "miradore-a": {} }), "--only", "miradore-x"], ctx)).toBe(1);
+    expect(
+      await runPipeline(["stacks", "--out-dir", outDirWith({ "miradore-a": {} }), "--only", "miradore-x"], ctx),
+    ).toBe(1);
     expect(err.join("")).toMatch(/--stack is "miradore-x", but .* has no such stack \(it has: miradore-a\)/);
   });
 
   test("rejects a forced rotation without a stack, so it can never rotate every site", async () => {
     const { ctx, err } = context();
-    expect(await runPipeline(["stacks", "--out-dir", outDirWith({ "miradore-a": {} }), "--rotation", "revoke"], ctx)).toBe(1);
+    expect(
+      await runPipeline(["stacks", "--out-dir", outDirWith({ "miradore-a": {} }), "--rotation", "revoke"], ctx),
+    ).toBe(1);
     expect(err.join("")).toMatch(/a forced rotation applies to one stack/);
   });
 
@@ -94,13 +104,17 @@ describe("ci:apply with a local state file cut off by a killed Terraform", () =>
     chmodSync(terraform, 0o755);
     const { ctx, err } = context({ MIRADORE_TERRAFORM: terraform });
     expect(await runPipeline(["apply", "--out-dir", outDir, "--stack", "miradore-a"], ctx)).toBe(1);
-    expect(err.join("")).toContain(`stack miradore-a: the state file ${stateFile} is ${kind}: Terraform was stopped while writing it. Nothing was applied. Restore it from ${stateFile}.backup`);
+    expect(err.join("")).toContain(
+      `stack miradore-a: the state file ${stateFile} is ${kind}: Terraform was stopped while writing it. Nothing was applied. Restore it from ${stateFile}.backup`,
+    );
     expect(err.join("")).not.toContain("terraform was run");
   });
 });
 
 test("a state file another run is rewriting at that moment is read again, not reported as cut off", async () => {
-  const outDir = outDirWith({ "miradore-a": { terraform: { backend: { local: { path: "../../terraform.tfstate" } } } } });
+  const outDir = outDirWith({
+    "miradore-a": { terraform: { backend: { local: { path: "../../terraform.tfstate" } } } },
+  });
   const stateFile = join(outDir, "terraform.tfstate");
   writeFileSync(stateFile, "");
   setTimeout(() => writeFileSync(stateFile, '{"version": 4, "serial": 8, "resources": []}'), 300);
@@ -108,7 +122,11 @@ test("a state file another run is rewriting at that moment is read again, not re
 });
 
 describe("plan changes", () => {
-  const change = (address: string, actions: string[], type = address.split(".")[0]) => ({ address, type, change: { actions } });
+  const change = (address: string, actions: string[], type = address.split(".")[0]) => ({
+    address,
+    type,
+    change: { actions },
+  });
   test("counts resources and outputs that change, not no-ops and reads", () => {
     const plan = {
       resource_changes: [change("a.x", ["no-op"]), change("data.b.y", ["read"]), change("c.z", ["delete", "create"])],
@@ -117,7 +135,9 @@ describe("plan changes", () => {
     expect(plannedChanges(plan)).toEqual(["c.z", "output.client_secret_end_date"]);
   });
   test("reports drift but not a time_rotating that vanished because its rotation is due", () => {
-    const plan = { resource_drift: [change("time_rotating.slot_a", ["delete"]), change("azuread_application.app", ["update"])] };
+    const plan = {
+      resource_drift: [change("time_rotating.slot_a", ["delete"]), change("azuread_application.app", ["update"])],
+    };
     expect(driftedObjects(plan)).toEqual(["azuread_application.app"]);
   });
 });
@@ -128,7 +148,12 @@ describe("forced rotation addresses", () => {
   const state = (a: string, b: string, handoffDeadline = "2026-03-01T00:00:00Z") => ({
     values: {
       outputs: { handoff_deadline: { sensitive: false, value: handoffDeadline } },
-      root_module: { resources: [{ address: addresses.a, values: { rotation_rfc3339: a } }, { address: addresses.b, values: { rotation_rfc3339: b } }] },
+      root_module: {
+        resources: [
+          { address: addresses.a, values: { rotation_rfc3339: a } },
+          { address: addresses.b, values: { rotation_rfc3339: b } },
+        ],
+      },
     },
   });
 
@@ -144,10 +169,14 @@ describe("forced rotation addresses", () => {
     expect(addressesToReplace("revoke", addresses, current)).toEqual([addresses.a, addresses.b]);
   });
   test("fails when the stack was never deployed", () => {
-    expect(() => currentSlot("miradore-test", addresses, { values: { root_module: {} } })).toThrow(/is not in the state; deploy the stack/);
+    expect(() => currentSlot("miradore-test", addresses, { values: { root_module: {} } })).toThrow(
+      /is not in the state; deploy the stack/,
+    );
   });
   test("rejects a stack without the two slots", () => {
-    expect(() => slotRotationAddresses("other", { resource: {} })).toThrow(/expected exactly one time_rotating .*slot-a\/rotation, found 0/);
+    expect(() => slotRotationAddresses("other", { resource: {} })).toThrow(
+      /expected exactly one time_rotating .*slot-a\/rotation, found 0/,
+    );
   });
 
   test("ci:force-rotate runs the injected terraform with -replace for the non-current slot", async () => {
@@ -155,10 +184,15 @@ describe("forced rotation addresses", () => {
     const log = join(outDir, "terraform-calls");
     const fake = join(outDir, "fake-terraform");
     const stateJson = JSON.stringify(state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"));
-    writeFileSync(fake, `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`);
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`,
+    );
     chmodSync(fake, 0o755);
     const { ctx, out } = context({ MIRADORE_TERRAFORM: fake, PATH: process.env.PATH });
-    expect(await runPipeline(["force-rotate", "--out-dir", outDir, "--stack", "miradore-test", "--mode", "keep"], ctx)).toBe(0);
+    expect(
+      await runPipeline(["force-rotate", "--out-dir", outDir, "--stack", "miradore-test", "--mode", "keep"], ctx),
+    ).toBe(0);
     const calls = readFileSync(log, "utf8").trim().split("\n");
     expect(calls.at(-1)).toBe(`apply -input=false -no-color -auto-approve -replace=${addresses.a}`);
     expect(out.join("")).toContain("current slot B");
@@ -169,10 +203,23 @@ describe("forced rotation addresses", () => {
     const log = join(outDir, "terraform-calls");
     const fake = join(outDir, "fake-terraform");
     const stateJson = JSON.stringify(state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z", "2026-04-10T00:00:00Z"));
-    writeFileSync(fake, `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`);
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`,
+    );
     chmodSync(fake, 0o755);
     const { ctx, err } = context({ MIRADORE_TERRAFORM: fake, PATH: process.env.PATH });
-    const args = ["force-rotate", "--out-dir", outDir, "--stack", "miradore-test", "--mode", "keep", "--now", "2026-04-01T00:00:00Z"];
+    const args = [
+      "force-rotate",
+      "--out-dir",
+      outDir,
+      "--stack",
+      "miradore-test",
+      "--mode",
+      "keep",
+      "--now",
+      "2026-04-01T00:00:00Z",
+    ];
     expect(await runPipeline(args, ctx)).toBe(1);
     expect(err.join("")).toContain("a handoff is pending until 2026-04-10T00:00:00Z");
     expect(readFileSync(log, "utf8")).not.toContain("apply");
@@ -180,7 +227,20 @@ describe("forced rotation addresses", () => {
 
   test("ci:force-rotate rejects an unknown mode", async () => {
     const { ctx, err } = context();
-    expect(await runPipeline(["force-rotate", "--out-dir", outDirWith({ "miradore-test": json }), "--stack", "miradore-test", "--mode", "all"], ctx)).toBe(1);
+    expect(
+      await runPipeline(
+        [
+          "force-rotate",
+          "--out-dir",
+          outDirWith({ "miradore-test": json }),
+          "--stack",
+          "miradore-test",
+          "--mode",
+          "all",
+        ],
+        ctx,
+      ),
+    ).toBe(1);
     expect(err.join("")).toMatch(/--mode is "all", but must be one of keep, revoke/);
   });
 });
@@ -222,11 +282,18 @@ function memoryApi() {
     async request<T>(method: string, path: string, body?: unknown) {
       calls.push(`${method} ${path}`);
       const data = body as Record<string, any>;
-      if (method === "POST" && path.endsWith("/comments")) comments.push({ id: comments.length + 1, body: data.body, user: { type: "Bot" } });
-      else if (method === "PATCH" && path.includes("/issues/comments/")) comments.find((c) => path.endsWith(`/${c.id}`))!.body = data.body;
+      if (method === "POST" && path.endsWith("/comments"))
+        comments.push({ id: comments.length + 1, body: data.body, user: { type: "Bot" } });
+      else if (method === "PATCH" && path.includes("/issues/comments/"))
+        comments.find((c) => path.endsWith(`/${c.id}`))!.body = data.body;
       else if (method === "POST" && path.endsWith("/labels")) labels.push({ name: data.name });
-      else if (method === "POST" && path.endsWith("/issues")) issues.push({ number: issues.length + 1, body: data.body, state: "open", labels: data.labels });
-      else if (method === "PATCH") Object.assign(issues.find((i) => path.endsWith(`/${i.number}`))!, data);
+      else if (method === "POST" && path.endsWith("/issues"))
+        issues.push({ number: issues.length + 1, body: data.body, state: "open", labels: data.labels });
+      else if (method === "PATCH")
+        Object.assign(
+          issues.find((i) => path.endsWith(`/${i.number}`))!,
+          data,
+        );
       return undefined as T;
     },
   };
@@ -251,7 +318,9 @@ describe("pull request comment", () => {
     expect(await upsertPullRequestComment(gh.api, 7, review("no changes"), false)).toBe("updated");
   });
   test("rejects a body without the hidden marker", async () => {
-    await expect(upsertPullRequestComment(memoryApi().api, 7, "### plan\n", true)).rejects.toThrow(/must be a hidden marker/);
+    await expect(upsertPullRequestComment(memoryApi().api, 7, "### plan\n", true)).rejects.toThrow(
+      /must be a hidden marker/,
+    );
   });
 });
 
@@ -264,7 +333,10 @@ describe("tracking issue", () => {
     expect(await syncTrackingIssue(gh.api, "secret-rotation", "open", "do that")).toBe("unchanged");
     expect(gh.issues).toHaveLength(1);
     expect(await syncTrackingIssue(gh.api, "secret-rotation", "closed", "all fine")).toBe("closed");
-    expect(gh.issues[0]).toMatchObject({ state: "closed", body: "<!-- miradore-tracking-issue:secret-rotation -->\nall fine" });
+    expect(gh.issues[0]).toMatchObject({
+      state: "closed",
+      body: "<!-- miradore-tracking-issue:secret-rotation -->\nall fine",
+    });
     expect(await syncTrackingIssue(gh.api, "secret-rotation", "closed", "all fine")).toBe("nothing-open");
   });
 });
@@ -275,30 +347,51 @@ describe("operator notice", () => {
     stack: `miradore-${verdict}`,
     verdict,
     warnings,
-    current: { keyId: "0b6f2a55-1111-4222-8333-444455556666", start: dated("2026-03-01T06:00:00.000Z"), end: dated("2026-08-28T06:00:00.000Z") },
+    current: {
+      keyId: "0b6f2a55-1111-4222-8333-444455556666",
+      start: dated("2026-03-01T06:00:00.000Z"),
+      end: dated("2026-08-28T06:00:00.000Z"),
+    },
     previous: { end: dated("2026-05-30T06:00:00.000Z") },
     handoff: { pending: verdict === "handoff-pending", deadline: dated("2026-03-22T06:00:00.000Z") },
     nextRotation: dated("2026-04-30T06:00:00.000Z"),
   });
 
   test("tells the operator what to do and by when, most urgent first", () => {
-    const notice = renderOperatorNotice([status("ok"), status("handoff-pending"), status("expiring", ["the current secret has expired"])], "2026-03-02T05:17:00Z");
+    const notice = renderOperatorNotice(
+      [status("ok"), status("handoff-pending"), status("expiring", ["the current secret has expired"])],
+      "2026-03-02T05:17:00Z",
+    );
     expect(notice.state).toBe("open");
-    expect(notice.markdown.indexOf("miradore-expiring")).toBeLessThan(notice.markdown.indexOf("miradore-handoff-pending"));
-    expect(notice.markdown).toContain("`miradore-handoff-pending`: paste the new client secret into Miradore by **2026-03-22 06:00 UTC**");
+    expect(notice.markdown.indexOf("miradore-expiring")).toBeLessThan(
+      notice.markdown.indexOf("miradore-handoff-pending"),
+    );
+    expect(notice.markdown).toContain(
+      "`miradore-handoff-pending`: paste the new client secret into Miradore by **2026-03-22 06:00 UTC**",
+    );
     expect(notice.markdown).toContain("terraform output -raw client_secret");
     expect(notice.markdown).toContain("1 other stack is fine.");
   });
   test("does not change from one day to the next while the dates stay the same", () => {
     const day1 = renderOperatorNotice([status("handoff-pending")], "2026-03-02T05:17:00Z");
-    const day2 = renderOperatorNotice([{ ...status("handoff-pending"), handoff: { pending: true, deadline: { date: "2026-03-22T06:00:00.000Z", daysFromNow: 19 } } }], "2026-03-03T05:17:00Z");
+    const day2 = renderOperatorNotice(
+      [
+        {
+          ...status("handoff-pending"),
+          handoff: { pending: true, deadline: { date: "2026-03-22T06:00:00.000Z", daysFromNow: 19 } },
+        },
+      ],
+      "2026-03-03T05:17:00Z",
+    );
     expect(day2.markdown).toBe(day1.markdown);
   });
   test("closes when nothing is due", () => {
     expect(renderOperatorNotice([status("ok")], "2026-03-02T05:17:00Z").state).toBe("closed");
   });
   test("fails on expiry-check's bad-input answer and on an empty file", () => {
-    expect(() => parseExpiryReport('{"exitCode":2,"error":"outputs.json is not valid JSON"}', "expiry.json")).toThrow(/expiry-check rejected its input: outputs.json is not valid JSON/);
+    expect(() => parseExpiryReport('{"exitCode":2,"error":"outputs.json is not valid JSON"}', "expiry.json")).toThrow(
+      /expiry-check rejected its input: outputs.json is not valid JSON/,
+    );
     expect(() => parseExpiryReport("", "expiry.json")).toThrow(/expiry.json is not JSON \(it is empty\)/);
   });
 });

@@ -64,7 +64,10 @@ function expectedSummary(plan: PlanJson): string {
 }
 
 /** [address, actions] of every change that does something, sorted. */
-const effectiveActions = (plan: PlanJson) => effectiveChanges(plan).map((c) => [c.address, c.change.actions.join(",")]).sort();
+const effectiveActions = (plan: PlanJson) =>
+  effectiveChanges(plan)
+    .map((c) => [c.address, c.change.actions.join(",")])
+    .sort();
 
 /** Managed resources of `type` in a state (data sources share type names with resources). */
 const byType = (resources: Record<string, StateResource>, type: string) =>
@@ -91,7 +94,8 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
   async function applyAndCollect(): Promise<Record<string, StateResource>> {
     await workspace.apply();
     const resources = stateResources(await workspace.state());
-    for (const password of byType(resources, "azuread_application_password")) secrets.add(password.values.value as string);
+    for (const password of byType(resources, "azuread_application_password"))
+      secrets.add(password.values.value as string);
     for (const app of Object.values(doubles.tenant(EXAMPLE_TENANT_ID).applications)) {
       for (const credential of app.passwordCredentials) directoryCredentials.set(credential.keyId, credential.hint);
     }
@@ -138,7 +142,8 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
     });
 
     test("lists every resource that changes, by address", () => {
-      for (const [changed] of effectiveActions(plans[scenario])) expect(reviews[scenario]).toContain(`- \`${changed}\` will be`);
+      for (const [changed] of effectiveActions(plans[scenario]))
+        expect(reviews[scenario]).toContain(`- \`${changed}\` will be`);
     });
 
     test("shows no client secret value", () => {
@@ -162,13 +167,18 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
   test("the plans after the first deploy do carry the secrets the reviews leave out", () => {
     for (const scenario of ["permission added", "rotation", "destroy"] as const) {
       const planText = JSON.stringify(plans[scenario]);
-      expect({ scenario, carriesASecret: [...secrets].some((secret) => planText.includes(secret)) }).toEqual({ scenario, carriesASecret: true });
+      expect({ scenario, carriesASecret: [...secrets].some((secret) => planText.includes(secret)) }).toEqual({
+        scenario,
+        carriesASecret: true,
+      });
     }
   });
 
   describe("first deploy", () => {
     test("plans the app, its service principal, one consent, two passwords and their schedules", () => {
-      expect(effectiveActions(plans["first deploy"]).map(([changed, actions]) => [changed!.split(".")[0], actions])).toEqual([
+      expect(
+        effectiveActions(plans["first deploy"]).map(([changed, actions]) => [changed!.split(".")[0], actions]),
+      ).toEqual([
         ["azuread_app_role_assignment", "create"],
         ["azuread_application", "create"],
         ["azuread_application_password", "create"],
@@ -186,17 +196,25 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
       const app = changeBullet(critical, address(applied, "azuread_application"));
       expect(app).toContain("will be **created**");
       expect(app).toContain("A new app registration, sign-in audience `AzureADMyOrg` (accounts in this tenant only).");
-      expect(app).toContain(`Requests Microsoft Graph application permission **User.Read.All** (\`${USER_READ_ALL.id}\``);
+      expect(app).toContain(
+        `Requests Microsoft Graph application permission **User.Read.All** (\`${USER_READ_ALL.id}\``,
+      );
       expect(app).not.toContain("Group.Read.All");
-      expect(changeBullet(critical, address(applied, "azuread_service_principal"))).toContain("A new service principal");
+      expect(changeBullet(critical, address(applied, "azuread_service_principal"))).toContain(
+        "A new service principal",
+      );
       expect(changeBullet(critical, address(applied, "azuread_app_role_assignment", "UserReadAll"))).toContain(
         "Grants admin consent: Microsoft Graph application permission **User.Read.All**",
       );
       for (const slot of ["slot-a", "slot-b"]) {
-        expect(changeBullet(critical, address(applied, "azuread_application_password", slot))).toContain("A new client secret (key id _(known after apply)_");
+        expect(changeBullet(critical, address(applied, "azuread_application_password", slot))).toContain(
+          "A new client secret (key id _(known after apply)_",
+        );
       }
       expect(critical).not.toContain("time_rotating");
-      expect(section(reviews["first deploy"], "Create (2)")).toMatch(/^#### Create \(2\)\n\n- `time_rotating\.[^`]*slot-a[^`]*` will be \*\*created\*\*\n- `time_rotating\.[^`]*slot-b/);
+      expect(section(reviews["first deploy"], "Create (2)")).toMatch(
+        /^#### Create \(2\)\n\n- `time_rotating\.[^`]*slot-a[^`]*` will be \*\*created\*\*\n- `time_rotating\.[^`]*slot-b/,
+      );
     });
   });
 
@@ -213,12 +231,16 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
       expect(critical.split("\n")[0]).toBe("#### Identity-critical changes (2)");
       const app = changeBullet(critical, address(applied, "azuread_application"));
       expect(app).toContain("will be **updated in place**");
-      expect(app).toContain(`Requests Microsoft Graph application permission **Group.Read.All** (\`${GROUP_READ_ALL.id}\``);
+      expect(app).toContain(
+        `Requests Microsoft Graph application permission **Group.Read.All** (\`${GROUP_READ_ALL.id}\``,
+      );
       // User.Read.All was requested before: it is neither added again nor dropped.
       expect(app).not.toContain("User.Read.All");
       expect(app).not.toContain("No longer requests");
 
-      const servicePrincipal = Object.values(doubles.tenant(EXAMPLE_TENANT_ID).servicePrincipals).find((sp) => !sp.builtIn)!;
+      const servicePrincipal = Object.values(doubles.tenant(EXAMPLE_TENANT_ID).servicePrincipals).find(
+        (sp) => !sp.builtIn,
+      )!;
       expect(changeBullet(critical, address(applied, "azuread_app_role_assignment", "GroupReadAll"))).toContain(
         `Grants admin consent: Microsoft Graph application permission **Group.Read.All** (\`${GROUP_READ_ALL.id}\`: ` +
           `Read all groups and their memberships without a signed-in user) to the service principal \`${servicePrincipal.objectId}\`.`,
@@ -244,7 +266,9 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
       expect(critical.split("\n")[0]).toBe("#### Identity-critical changes (1)");
       const oldSlotA = byType(applied, "azuread_application_password").find((r) => r.address.includes("slot-a"))!;
       const bullet = changeBullet(critical, oldSlotA.address);
-      expect(bullet).toContain("will be **replaced, creating the new object before destroying the old one (create_before_destroy)**");
+      expect(bullet).toContain(
+        "will be **replaced, creating the new object before destroying the old one (create_before_destroy)**",
+      );
       expect(bullet).toContain(
         "The client secret is replaced (a scheduled rotation), **the new one is created before the old one is deleted** (create_before_destroy): " +
           `old key id \`${oldSlotA.values.key_id as string}\`, valid until \`${oldSlotA.values.end_date as string}\``,
@@ -259,25 +283,39 @@ describeWithTerraform("the plan review on our stack's plans, written by Terrafor
       const markdown = reviews.destroy;
       const critical = section(markdown, "Identity-critical changes");
       const destroyed = effectiveActions(plans.destroy);
-      const managed = Object.values(rotated).filter((r) => r.mode === "managed").map((r) => r.address).sort();
+      const managed = Object.values(rotated)
+        .filter((r) => r.mode === "managed")
+        .map((r) => r.address)
+        .sort();
       expect(destroyed).toEqual(managed.map((gone) => [gone, "delete"]));
       expect(critical.split("\n")[0]).toBe(`#### Identity-critical changes (${destroyed.length})`);
       for (const [gone] of destroyed) expect(changeBullet(critical, gone!)).toContain("will be **destroyed**");
-      expect(headings(markdown).filter((h) => !h.startsWith("#### Identity-critical") && !h.startsWith("#### Outputs"))).toEqual([]);
+      expect(
+        headings(markdown).filter((h) => !h.startsWith("#### Identity-critical") && !h.startsWith("#### Outputs")),
+      ).toEqual([]);
       expect(markdown).toContain(`**Plan: 0 to add, 0 to change, 0 to replace, ${destroyed.length} to destroy.**`);
     });
 
     test("says what each destroyed Entra object means: the app, its service principal, both consents, both secrets", () => {
       const critical = section(reviews.destroy, "Identity-critical changes");
-      expect(changeBullet(critical, address(rotated, "azuread_application"))).toContain("The app registration is deleted");
-      expect(changeBullet(critical, address(rotated, "azuread_service_principal"))).toContain("The service principal is deleted");
-      for (const [part, role] of [["UserReadAll", "User.Read.All"], ["GroupReadAll", "Group.Read.All"]] as const) {
+      expect(changeBullet(critical, address(rotated, "azuread_application"))).toContain(
+        "The app registration is deleted",
+      );
+      expect(changeBullet(critical, address(rotated, "azuread_service_principal"))).toContain(
+        "The service principal is deleted",
+      );
+      for (const [part, role] of [
+        ["UserReadAll", "User.Read.All"],
+        ["GroupReadAll", "Group.Read.All"],
+      ] as const) {
         expect(changeBullet(critical, address(rotated, "azuread_app_role_assignment", part))).toContain(
           `Revokes admin consent: Microsoft Graph application permission **${role}**`,
         );
       }
       for (const password of byType(rotated, "azuread_application_password")) {
-        expect(changeBullet(critical, password.address)).toContain(`The client secret (key id \`${password.values.key_id as string}\``);
+        expect(changeBullet(critical, password.address)).toContain(
+          `The client secret (key id \`${password.values.key_id as string}\``,
+        );
       }
     });
   });

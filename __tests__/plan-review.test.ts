@@ -5,13 +5,22 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
-import { GITHUB_COMMENT_MAX_CHARS, PlanInputError, PlanReviewOptionsError, planReviewMarker, renderPlanReview } from "../tools/plan-review/index";
+import {
+  GITHUB_COMMENT_MAX_CHARS,
+  PlanInputError,
+  PlanReviewOptionsError,
+  planReviewMarker,
+  renderPlanReview,
+} from "../tools/plan-review/index";
 
-const FIXTURES_DIR = process.env.MIRADORE_PLAN_FIXTURES_DIR ?? resolve(__dirname, "..", "..", "shared", "plan-fixtures");
+const FIXTURES_DIR =
+  process.env.MIRADORE_PLAN_FIXTURES_DIR ?? resolve(__dirname, "..", "..", "shared", "plan-fixtures");
 const INVALID_FIXTURE = "invalid.plan.json";
 const fixturesPresent = existsSync(FIXTURES_DIR);
 const validFixtures = fixturesPresent
-  ? readdirSync(FIXTURES_DIR).filter((name) => name.endsWith(".plan.json") && name !== INVALID_FIXTURE).sort()
+  ? readdirSync(FIXTURES_DIR)
+      .filter((name) => name.endsWith(".plan.json") && name !== INVALID_FIXTURE)
+      .sort()
   : [];
 if (!fixturesPresent) {
   console.warn(`SKIPPED plan-review fixture tests: ${FIXTURES_DIR} does not exist (set MIRADORE_PLAN_FIXTURES_DIR)`);
@@ -48,7 +57,14 @@ function summaryCounts(markdown: string) {
   const line = markdown.split("\n").find((l) => l.startsWith("**Plan:") || l.startsWith("**No changes."));
   if (line === undefined) throw new Error(`no summary line in:\n${markdown}`);
   const count = (word: string) => Number(new RegExp(`(\\d+) to ${word}`).exec(line)?.[1] ?? 0);
-  return { import: count("import"), add: count("add"), change: count("change"), replace: count("replace"), destroy: count("destroy"), forget: count("forget") };
+  return {
+    import: count("import"),
+    add: count("add"),
+    change: count("change"),
+    replace: count("replace"),
+    destroy: count("destroy"),
+    forget: count("forget"),
+  };
 }
 
 /**
@@ -94,44 +110,51 @@ describeWithFixtures(`real Terraform plans in ${FIXTURES_DIR}`, () => {
   });
 
   // A loop, not describe.each: with the folder absent the list is empty, and describe.each rejects an empty table.
-  for (const name of validFixtures) describe(name, () => {
-    let plan: { [key: string]: Json };
-    let markdown: string;
-    beforeAll(() => {
-      plan = readFixture(name);
-      markdown = review(plan);
-    });
+  for (const name of validFixtures)
+    describe(name, () => {
+      let plan: { [key: string]: Json };
+      let markdown: string;
+      beforeAll(() => {
+        plan = readFixture(name);
+        markdown = review(plan);
+      });
 
-    test("starts with the hidden marker of the stack", () => {
-      expect(markdown.split("\n")[0]).toBe("<!-- miradore-plan-review:fixture -->");
-    });
+      test("starts with the hidden marker of the stack", () => {
+        expect(markdown.split("\n")[0]).toBe("<!-- miradore-plan-review:fixture -->");
+      });
 
-    test("summary counts match the plan's own resource_changes", () => {
-      expect(summaryCounts(markdown)).toEqual(expectedCounts(plan));
-    });
+      test("summary counts match the plan's own resource_changes", () => {
+        expect(summaryCounts(markdown)).toEqual(expectedCounts(plan));
+      });
 
-    test("lists every resource that changes, by address", () => {
-      for (const rc of (plan.resource_changes ?? []) as { [key: string]: any }[]) {
-        const changes = rc.change.actions.join(",") !== "no-op" || rc.previous_address || rc.change.importing;
-        if (changes) expect(markdown).toContain(`\`${rc.address}\``);
-      }
-    });
+      test("lists every resource that changes, by address", () => {
+        for (const rc of (plan.resource_changes ?? []) as { [key: string]: any }[]) {
+          const changes = rc.change.actions.join(",") !== "no-op" || rc.previous_address || rc.change.importing;
+          if (changes) expect(markdown).toContain(`\`${rc.address}\``);
+        }
+      });
 
-    test("prints no value the plan marks sensitive", () => {
-      // Sensitive values such as "bar" also occur legitimately ("null_resource.bar"), so each sensitive slot gets
-      // a unique canary first: any canary in the output is a sensitive position that was printed.
-      const canaried = structuredClone(plan);
-      const slots = sensitiveSlots(canaried);
-      slots.forEach((slot, i) => slot.replace(`SENSITIVE-CANARY-${i}`));
-      const output = review(canaried);
-      slots.forEach((_, i) => expect(output).not.toContain(`SENSITIVE-CANARY-${i}`));
-      // And the real values, wherever they occur nowhere else in the plan's changes.
-      const rest = JSON.stringify({ ...canaried, variables: undefined, prior_state: undefined, planned_values: undefined, configuration: undefined });
-      for (const secret of sensitiveSlots(structuredClone(plan)).flatMap((slot) => leaves(slot.value))) {
-        if (!rest.includes(secret)) expect(markdown).not.toContain(secret);
-      }
+      test("prints no value the plan marks sensitive", () => {
+        // Sensitive values such as "bar" also occur legitimately ("null_resource.bar"), so each sensitive slot gets
+        // a unique canary first: any canary in the output is a sensitive position that was printed.
+        const canaried = structuredClone(plan);
+        const slots = sensitiveSlots(canaried);
+        slots.forEach((slot, i) => slot.replace(`SENSITIVE-CANARY-${i}`));
+        const output = review(canaried);
+        slots.forEach((_, i) => expect(output).not.toContain(`SENSITIVE-CANARY-${i}`));
+        // And the real values, wherever they occur nowhere else in the plan's changes.
+        const rest = JSON.stringify({
+          ...canaried,
+          variables: undefined,
+          prior_state: undefined,
+          planned_values: undefined,
+          configuration: undefined,
+        });
+        for (const secret of sensitiveSlots(structuredClone(plan)).flatMap((slot) => leaves(slot.value))) {
+          if (!rest.includes(secret)) expect(markdown).not.toContain(secret);
+        }
+      });
     });
-  });
 
   test("the sensitive output of 110_sensitive_values is shown as (sensitive), never its value", () => {
     const plan = readFixture("110_sensitive_values.plan.json");
@@ -152,17 +175,23 @@ describeWithFixtures(`real Terraform plans in ${FIXTURES_DIR}`, () => {
   test("unknown values are shown as (known after apply)", () => {
     const markdown = review(readFixture("110_sensitive_values.plan.json"));
     expect(markdown).toContain("- `interpolated` will be set to _(known after apply)_");
-    expect(review(readFixture("action_reason.plan.json"))).toContain('`id`: `"8868159889619753631"` → _(known after apply)_');
+    expect(review(readFixture("action_reason.plan.json"))).toContain(
+      '`id`: `"8868159889619753631"` → _(known after apply)_',
+    );
   });
 
   test("a replacement says its order and Terraform's reason", () => {
     const markdown = review(readFixture("action_reason.plan.json"));
-    expect(markdown).toContain("`null_resource.example` will be **replaced, destroying the old object before creating the new one**");
+    expect(markdown).toContain(
+      "`null_resource.example` will be **replaced, destroying the old object before creating the new one**",
+    );
     expect(markdown).toContain("Because the object is tainted");
   });
 
   test("a moved resource names its previous address", () => {
-    expect(review(readFixture("moved_block.plan.json"))).toContain("- `random_id.test2`\n  - Moved from `random_id.test`.");
+    expect(review(readFixture("moved_block.plan.json"))).toContain(
+      "- `random_id.test2`\n  - Moved from `random_id.test`.",
+    );
   });
 
   test("an import names the identity it imports", () => {
@@ -186,7 +215,9 @@ describeWithFixtures(`real Terraform plans in ${FIXTURES_DIR}`, () => {
   test("rejects invalid.plan.json, naming the line and column of the error", () => {
     const text = readFileSync(join(FIXTURES_DIR, INVALID_FIXTURE), "utf8");
     expect(() => review(text)).toThrow(PlanInputError);
-    expect(() => review(text)).toThrow(/the input is not valid JSON \(.*line \d+, column \d+.*\), but must be the JSON that `terraform show -json <planfile>` prints/);
+    expect(() => review(text)).toThrow(
+      /the input is not valid JSON \(.*line \d+, column \d+.*\), but must be the JSON that `terraform show -json <planfile>` prints/,
+    );
   });
 });
 
@@ -194,7 +225,9 @@ describe("malformed input", () => {
   const minimal = { format_version: "1.2", planned_values: {} };
 
   test("rejects text that is not JSON", () => {
-    expect(() => review("Plan: 1 to add")).toThrow(/^the input is not valid JSON \(.+\), but must be the JSON that `terraform show -json <planfile>` prints$/);
+    expect(() => review("Plan: 1 to add")).toThrow(
+      /^the input is not valid JSON \(.+\), but must be the JSON that `terraform show -json <planfile>` prints$/,
+    );
   });
 
   test("rejects text that is not JSON without quoting the text around the error, which could be a secret", () => {
@@ -204,19 +237,27 @@ describe("malformed input", () => {
   });
 
   test("rejects empty input", () => {
-    expect(() => review("  \n")).toThrow(/the input is empty, but must be the JSON that `terraform show -json <planfile>` prints/);
+    expect(() => review("  \n")).toThrow(
+      /the input is empty, but must be the JSON that `terraform show -json <planfile>` prints/,
+    );
   });
 
   test("rejects JSON that is not an object", () => {
-    expect(() => review("[]")).toThrow("not a Terraform plan (expected the JSON that `terraform show -json <planfile>` prints): the input is [], but must be an object");
+    expect(() => review("[]")).toThrow(
+      "not a Terraform plan (expected the JSON that `terraform show -json <planfile>` prints): the input is [], but must be an object",
+    );
   });
 
   test("rejects a plan without format_version", () => {
-    expect(() => review({ planned_values: {} })).toThrow('format_version is missing, but must be a string such as "1.2"');
+    expect(() => review({ planned_values: {} })).toThrow(
+      'format_version is missing, but must be a string such as "1.2"',
+    );
   });
 
   test("rejects a format_version of a major version it cannot read", () => {
-    expect(() => review({ ...minimal, format_version: "2.0" })).toThrow('format_version is "2.0", but must be a 0.x or 1.x version');
+    expect(() => review({ ...minimal, format_version: "2.0" })).toThrow(
+      'format_version is "2.0", but must be a 0.x or 1.x version',
+    );
   });
 
   test("rejects a state file, saying what it probably is", () => {
@@ -226,43 +267,76 @@ describe("malformed input", () => {
   });
 
   test("rejects resource_changes that is not an array", () => {
-    expect(() => review({ ...minimal, resource_changes: { "a.b": {} } })).toThrow("resource_changes is an object, but must be an array");
+    expect(() => review({ ...minimal, resource_changes: { "a.b": {} } })).toThrow(
+      "resource_changes is an object, but must be an array",
+    );
   });
 
   test("rejects an action list Terraform does not write, naming where it is", () => {
-    const plan = { ...minimal, resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["delete", "delete"] } }] };
-    expect(() => review(plan)).toThrow(/resource_changes\[0\]\.change\.actions is \["delete","delete"\], but must be one of the action lists Terraform writes/);
+    const plan = {
+      ...minimal,
+      resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["delete", "delete"] } }],
+    };
+    expect(() => review(plan)).toThrow(
+      /resource_changes\[0\]\.change\.actions is \["delete","delete"\], but must be one of the action lists Terraform writes/,
+    );
   });
 
   test("rejects an unknown action word", () => {
-    const plan = { ...minimal, resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["destroy"] } }] };
-    expect(() => review(plan)).toThrow('resource_changes[0].change.actions[0] is "destroy", but must be one of "no-op", "create", "read", "update", "delete", "forget"');
+    const plan = {
+      ...minimal,
+      resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["destroy"] } }],
+    };
+    expect(() => review(plan)).toThrow(
+      'resource_changes[0].change.actions[0] is "destroy", but must be one of "no-op", "create", "read", "update", "delete", "forget"',
+    );
   });
 
   test("lists at most five problems and counts the rest", () => {
-    const broken = Array.from({ length: 8 }, () => ({ address: "a.b", mode: "other", type: "a", change: { actions: ["create"] } }));
-    expect(() => review({ ...minimal, resource_changes: broken })).toThrow(/resource_changes\[4\]\.mode .*; … and 3 more problems$/);
+    const broken = Array.from({ length: 8 }, () => ({
+      address: "a.b",
+      mode: "other",
+      type: "a",
+      change: { actions: ["create"] },
+    }));
+    expect(() => review({ ...minimal, resource_changes: broken })).toThrow(
+      /resource_changes\[4\]\.mode .*; … and 3 more problems$/,
+    );
   });
 
   test("rejects a stack name that could break the marker", () => {
     expect(() => renderPlanReview(minimal, { stack: "prod -->" })).toThrow(PlanReviewOptionsError);
-    expect(() => renderPlanReview(minimal, { stack: "prod -->" })).toThrow('stack is "prod -->", but must be 1 to 100 letters, digits');
+    expect(() => renderPlanReview(minimal, { stack: "prod -->" })).toThrow(
+      'stack is "prod -->", but must be 1 to 100 letters, digits',
+    );
   });
 
   test("rejects a size limit above GitHub's comment limit", () => {
-    expect(() => renderPlanReview(minimal, { stack: "s", maxChars: 70000 })).toThrow(/maxChars is 70000, but must be a whole number from 1000 to 65536/);
+    expect(() => renderPlanReview(minimal, { stack: "s", maxChars: 70000 })).toThrow(
+      /maxChars is 70000, but must be a whole number from 1000 to 65536/,
+    );
   });
 });
 
 describe("summary", () => {
   test("says there are no changes when nothing changes", () => {
-    const markdown = review({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["no-op"], before: {}, after: {} } }] });
-    expect(markdown).toBe(`${planReviewMarker("fixture")}\n\n### Terraform plan for \`fixture\`\n\n**No changes. Your infrastructure matches the configuration.**\n`);
+    const markdown = review({
+      format_version: "1.2",
+      planned_values: {},
+      resource_changes: [
+        { address: "a.b", mode: "managed", type: "a", change: { actions: ["no-op"], before: {}, after: {} } },
+      ],
+    });
+    expect(markdown).toBe(
+      `${planReviewMarker("fixture")}\n\n### Terraform plan for \`fixture\`\n\n**No changes. Your infrastructure matches the configuration.**\n`,
+    );
   });
 
   test("warns when the plan is incomplete or errored", () => {
     expect(review({ format_version: "1.2", planned_values: {}, complete: false })).toContain("This plan is incomplete");
-    expect(review({ format_version: "1.2", planned_values: {}, errored: true })).toContain("**Terraform reported errors while planning**");
+    expect(review({ format_version: "1.2", planned_values: {}, errored: true })).toContain(
+      "**Terraform reported errors while planning**",
+    );
   });
 });
 
@@ -309,12 +383,25 @@ describe("CLI", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "plan-review-cli-"));
     cli = join(dir, "plan-review.js");
-    buildSync({ entryPoints: [resolve(__dirname, "..", "tools", "plan-review.ts")], outfile: cli, bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "error" });
+    buildSync({
+      entryPoints: [resolve(__dirname, "..", "tools", "plan-review.ts")],
+      outfile: cli,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      logLevel: "error",
+    });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8" });
-  const plan = JSON.stringify({ format_version: "1.2", planned_values: {}, resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["create"], after: {} } }] });
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [cli, ...args], { input, encoding: "utf8" });
+  const plan = JSON.stringify({
+    format_version: "1.2",
+    planned_values: {},
+    resource_changes: [{ address: "a.b", mode: "managed", type: "a", change: { actions: ["create"], after: {} } }],
+  });
 
   test("renders a plan read from stdin", () => {
     const result = run(["--stack", "prod", "-"], plan);

@@ -61,7 +61,9 @@ test("the example configuration's stack passes every rule", () => {
 test("judges the example stack's own secrets: fails at a maximum below their 180-day lifetime", () => {
   const { app, stackFile } = miradore(exampleSite(), { maxSecretLifetimeDays: 179 });
   const message = synthError(app);
-  expect(message).toContain("[x/client-secret/slot-a/password] [MIR-SEC-2] the secret is valid 180 days after it is made");
+  expect(message).toContain(
+    "[x/client-secret/slot-a/password] [MIR-SEC-2] the secret is valid 180 days after it is made",
+  );
   expect(message).toContain("[x/client-secret/slot-b/password] [MIR-SEC-2]");
   expect(existsSync(stackFile)).toBe(false);
 });
@@ -71,7 +73,9 @@ test("stops synthesis with the rule id and the construct path of every error", (
   const { app, stackFile } = miradore(site, { allowedGraphAppRoles: [USER_READ_ALL] });
   const message = synthError(app);
   expect(message).toMatch(/^Encountered Annotations with level "ERROR":/);
-  expect(message).toContain("[x/app/registration] [MIR-GRAPH-1] required_resource_access[0] requests Microsoft Graph Group.Read.All");
+  expect(message).toContain(
+    "[x/app/registration] [MIR-GRAPH-1] required_resource_access[0] requests Microsoft Graph Group.Read.All",
+  );
   expect(message).toContain("[x/consent/Group.Read.All] [MIR-GRAPH-1] grants Microsoft Graph Group.Read.All");
   expect(message).toContain("Why: Miradore needs only the allowlisted Microsoft Graph application permissions");
   expect(existsSync(stackFile)).toBe(false);
@@ -80,12 +84,13 @@ test("stops synthesis with the rule id and the construct path of every error", (
 test("fails when the stack outputs a value computed from its secret without sensitive", () => {
   const { app, stack } = miradore(exampleSite());
   new TerraformOutput(stack, "leak", { value: Fn.sha256(stack.secret.slotA.password.value) });
-  expect(synthError(app)).toMatch(/\[x\/leak\] \[MIR-SEC-4\] output "leak" is not sensitive, but its value reads azuread_application_password\.client-secret_slot-a_password_\w+\.value/);
+  expect(synthError(app)).toMatch(
+    /\[x\/leak\] \[MIR-SEC-4\] output "leak" is not sensitive, but its value reads azuread_application_password\.client-secret_slot-a_password_\w+\.value/,
+  );
 });
 
 describe("suppressions", () => {
-  const groupFilteringOnlyUserReadAllowed = () =>
-    miradore(exampleSite(), { allowedGraphAppRoles: [USER_READ_ALL] });
+  const groupFilteringOnlyUserReadAllowed = () => miradore(exampleSite(), { allowedGraphAppRoles: [USER_READ_ALL] });
   const REASON = "Tenant policy review 2025-07 approved Group.Read.All for group filtering";
 
   test("apply to the construct's children, are listed in the log and the manifest, and let synthesis finish", () => {
@@ -99,10 +104,11 @@ describe("suppressions", () => {
       /^policy suppressed \[x\/app\/registration\] \[MIR-GRAPH-1\] error suppressed on x\/app: Tenant policy review 2025-07 approved .* \(finding: required_resource_access\[0\] requests Microsoft Graph Group\.Read\.All/,
     );
     expect(lines[1]).toContain(`[x/consent/Group.Read.All] [MIR-GRAPH-1] error suppressed on x/consent: ${REASON}`);
-    expect(annotations().filter((a) => a.level === "@cdktf/info").map((a) => a.constructPath)).toEqual([
-      "x/app/registration",
-      "x/consent/Group.Read.All",
-    ]);
+    expect(
+      annotations()
+        .filter((a) => a.level === "@cdktf/info")
+        .map((a) => a.constructPath),
+    ).toEqual(["x/app/registration", "x/consent/Group.Read.All"]);
   });
 
   test("do not reach siblings: a suppression on the app leaves consent failing", () => {
@@ -134,19 +140,30 @@ describe("suppressions", () => {
     suppressPolicyRule(stack.app, { ruleId: "MIR-GRAFH-1", reason: REASON });
     app.synth();
     expect(lines).toEqual([
-      expect.stringMatching(/^policy warning \[x\/app\] \[policy\] suppression of "MIR-GRAFH-1" names no rule of this policy/),
+      expect.stringMatching(
+        /^policy warning \[x\/app\] \[policy\] suppression of "MIR-GRAFH-1" names no rule of this policy/,
+      ),
     ]);
   });
 });
 
 test("reports warnings through Annotations and the log, without stopping synthesis", () => {
   const { app, stack, lines, annotations, stackFile } = miradore(exampleSite());
-  new ApplicationPasswordA(stack, "manual", { applicationId: stack.app.application.id, endDate: "2030-01-01T00:00:00Z" });
+  new ApplicationPasswordA(stack, "manual", {
+    applicationId: stack.app.application.id,
+    endDate: "2030-01-01T00:00:00Z",
+  });
   app.synth();
   expect(existsSync(stackFile)).toBe(true);
-  expect(lines).toEqual([expect.stringMatching(/^policy warning \[x\/manual\] \[MIR-SEC-3\] end_date is the literal date/)]);
+  expect(lines).toEqual([
+    expect.stringMatching(/^policy warning \[x\/manual\] \[MIR-SEC-3\] end_date is the literal date/),
+  ]);
   expect(annotations()).toEqual([
-    expect.objectContaining({ constructPath: "x/manual", level: "@cdktf/warn", message: expect.stringMatching(/^\[MIR-SEC-3\]/) }),
+    expect.objectContaining({
+      constructPath: "x/manual",
+      level: "@cdktf/warn",
+      message: expect.stringMatching(/^\[MIR-SEC-3\]/),
+    }),
   ]);
 });
 

@@ -90,7 +90,9 @@ describe("MIR-GRAPH-1: Graph application permissions within the allowlist", () =
     );
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ level: "error", path: "test/app" });
-    expect(finding!.detail).toContain(`requests Microsoft Graph app role "${DIRECTORY_READ_WRITE_ALL}", outside the allowlist (User.Read.All, Group.Read.All)`);
+    expect(finding!.detail).toContain(
+      `requests Microsoft Graph app role "${DIRECTORY_READ_WRITE_ALL}", outside the allowlist (User.Read.All, Group.Read.All)`,
+    );
   });
 
   test("fails when the configured allowlist is narrower than what the app requests", () => {
@@ -111,7 +113,9 @@ describe("MIR-GRAPH-1: Graph application permissions within the allowlist", () =
         },
       }),
     );
-    expect(found[0]?.detail).toContain(`requests permissions of API ${EXCHANGE_ONLINE_APP_ID}, but only Microsoft Graph`);
+    expect(found[0]?.detail).toContain(
+      `requests permissions of API ${EXCHANGE_ONLINE_APP_ID}, but only Microsoft Graph`,
+    );
   });
 
   test("fails when the API id is an expression it cannot check", () => {
@@ -119,11 +123,16 @@ describe("MIR-GRAPH-1: Graph application permissions within the allowlist", () =
       "MIR-GRAPH-1",
       findings(({ app }) => app.addOverride("required_resource_access.0.resource_app_id", "${var.api}")),
     );
-    expect(found[0]?.detail).toContain('required_resource_access[0].resource_app_id is "${var.api}", but must be a literal API id');
+    expect(found[0]?.detail).toContain(
+      'required_resource_access[0].resource_app_id is "${var.api}", but must be a literal API id',
+    );
   });
 
   test("fails when the whole permission list is an expression it cannot check", () => {
-    const found = of("MIR-GRAPH-1", findings(({ app }) => app.addOverride("required_resource_access", "${var.access}")));
+    const found = of(
+      "MIR-GRAPH-1",
+      findings(({ app }) => app.addOverride("required_resource_access", "${var.access}")),
+    );
     expect(found[0]?.detail).toBe(
       "required_resource_access lists its permissions as an expression, but must list literal ids so the policy can check them",
     );
@@ -131,7 +140,11 @@ describe("MIR-GRAPH-1: Graph application permissions within the allowlist", () =
 
   test("fails when azuread_application_api_access requests a role outside the allowlist, passes within it", () => {
     const access = (roleIds: string[]) => (built: Built) =>
-      new ApplicationApiAccess(built.stack, "access", { applicationId: built.app.id, apiClientId: MICROSOFT_GRAPH_APP_ID, roleIds });
+      new ApplicationApiAccess(built.stack, "access", {
+        applicationId: built.app.id,
+        apiClientId: MICROSOFT_GRAPH_APP_ID,
+        roleIds,
+      });
     expect(of("MIR-GRAPH-1", findings(access([DIRECTORY_READ_WRITE_ALL]))).map((f) => f.path)).toEqual(["test/access"]);
     expect(of("MIR-GRAPH-1", findings(access([USER_READ_ALL.id])))).toEqual([]);
   });
@@ -139,11 +152,18 @@ describe("MIR-GRAPH-1: Graph application permissions within the allowlist", () =
   test("fails when consent grants a Graph app role outside the allowlist, passes within it", () => {
     const consent = (appRoleId: string) => (built: Built) => {
       const graph = new DataAzureadServicePrincipal(built.stack, "graph", { clientId: MICROSOFT_GRAPH_APP_ID });
-      new AppRoleAssignment(built.stack, "grant", { appRoleId, principalObjectId: OWNER, resourceObjectId: graph.objectId });
+      new AppRoleAssignment(built.stack, "grant", {
+        appRoleId,
+        principalObjectId: OWNER,
+        resourceObjectId: graph.objectId,
+      });
     };
     const found = of("MIR-GRAPH-1", findings(consent(DIRECTORY_READ_WRITE_ALL)));
     expect(found.map((f) => [f.path, f.detail])).toEqual([
-      ["test/grant", `grants Microsoft Graph app role "${DIRECTORY_READ_WRITE_ALL}", outside the allowlist (User.Read.All, Group.Read.All)`],
+      [
+        "test/grant",
+        `grants Microsoft Graph app role "${DIRECTORY_READ_WRITE_ALL}", outside the allowlist (User.Read.All, Group.Read.All)`,
+      ],
     ]);
     expect(of("MIR-GRAPH-1", findings(consent(GROUP_READ_ALL.id)))).toEqual([]);
   });
@@ -159,23 +179,30 @@ describe("MIR-GRAPH-2: app roles, not delegated scopes", () => {
     const found = of(
       "MIR-GRAPH-2",
       findings(undefined, {
-        app: { requiredResourceAccess: [{ resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccess: [{ id: userRead, type: "Scope" }] }] },
+        app: {
+          requiredResourceAccess: [
+            { resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccess: [{ id: userRead, type: "Scope" }] },
+          ],
+        },
       }),
     );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: "error", path: "test/app" });
-    expect(found[0]!.detail).toContain(`"${userRead}" of API "${MICROSOFT_GRAPH_APP_ID}" with type "Scope", but must use type "Role"`);
+    expect(found[0]!.detail).toContain(
+      `"${userRead}" of API "${MICROSOFT_GRAPH_APP_ID}" with type "Scope", but must use type "Role"`,
+    );
   });
 
   test("fails when azuread_application_api_access lists scope ids", () => {
     const found = of(
       "MIR-GRAPH-2",
-      findings((built) =>
-        new ApplicationApiAccess(built.stack, "access", {
-          applicationId: built.app.id,
-          apiClientId: MICROSOFT_GRAPH_APP_ID,
-          scopeIds: ["e1fe6dd8-ba31-4d61-89e7-88639da4683d"],
-        }),
+      findings(
+        (built) =>
+          new ApplicationApiAccess(built.stack, "access", {
+            applicationId: built.app.id,
+            apiClientId: MICROSOFT_GRAPH_APP_ID,
+            scopeIds: ["e1fe6dd8-ba31-4d61-89e7-88639da4683d"],
+          }),
       ),
     );
     expect(found.map((f) => f.path)).toEqual(["test/access"]);
@@ -210,39 +237,64 @@ describe("MIR-APP-2: owners", () => {
     for (const owners of [undefined, []]) {
       const found = of("MIR-APP-2", findings(undefined, { app: { owners } }));
       expect(found.map((f) => f.path)).toEqual(["test/app"]);
-      expect(found[0]!.detail).toMatch(/^owners is (not set|\[\]) and no azuread_application_owner names this application/);
+      expect(found[0]!.detail).toMatch(
+        /^owners is (not set|\[\]) and no azuread_application_owner names this application/,
+      );
     }
   });
 });
 
 describe("MIR-SEC-1: explicit end date", () => {
   test("passes with an explicit end_date", () => {
-    expect(of("MIR-SEC-1", findings((built) => password(built)))).toEqual([]);
+    expect(
+      of(
+        "MIR-SEC-1",
+        findings((built) => password(built)),
+      ),
+    ).toEqual([]);
   });
 
   test("fails when a password has no end_date", () => {
-    const found = of("MIR-SEC-1", findings((built) => password(built, { endDate: undefined })));
-    expect(found.map((f) => [f.path, f.detail])).toEqual([["test/password", "end_date is not set, but must be set explicitly"]]);
+    const found = of(
+      "MIR-SEC-1",
+      findings((built) => password(built, { endDate: undefined })),
+    );
+    expect(found.map((f) => [f.path, f.detail])).toEqual([
+      ["test/password", "end_date is not set, but must be set explicitly"],
+    ]);
   });
 
   test("fails when a password uses end_date_relative", () => {
-    const found = of("MIR-SEC-1", findings((built) => password(built, { endDate: undefined, endDateRelative: "4320h" })));
+    const found = of(
+      "MIR-SEC-1",
+      findings((built) => password(built, { endDate: undefined, endDateRelative: "4320h" })),
+    );
     expect(found[0]?.detail).toBe('end_date_relative is "4320h", but the end must be an explicit end_date');
   });
 
   test("fails when an application's inline password block has no end_date", () => {
     const found = of("MIR-SEC-1", findings(undefined, { app: { password: { displayName: "inline" } } }));
-    expect(found.map((f) => [f.path, f.detail])).toEqual([["test/app", "password block: end_date is not set, but must be set explicitly"]]);
+    expect(found.map((f) => [f.path, f.detail])).toEqual([
+      ["test/app", "password block: end_date is not set, but must be set explicitly"],
+    ]);
   });
 });
 
 describe("MIR-SEC-2: lifetime within the maximum", () => {
   test("passes at exactly the maximum", () => {
-    expect(of("MIR-SEC-2", findings((built) => password(built), { props: { maxSecretLifetimeDays: 180 } }))).toEqual([]);
+    expect(
+      of(
+        "MIR-SEC-2",
+        findings((built) => password(built), { props: { maxSecretLifetimeDays: 180 } }),
+      ),
+    ).toEqual([]);
   });
 
   test("fails one day over the configured maximum", () => {
-    const found = of("MIR-SEC-2", findings((built) => password(built), { props: { maxSecretLifetimeDays: 179 } }));
+    const found = of(
+      "MIR-SEC-2",
+      findings((built) => password(built), { props: { maxSecretLifetimeDays: 179 } }),
+    );
     expect(found.map((f) => [f.path, f.detail])).toEqual([
       ["test/password", "the secret is valid 180 days after it is made, but may be valid at most 179 days"],
     ]);
@@ -256,7 +308,10 @@ describe("MIR-SEC-2: lifetime within the maximum", () => {
   });
 
   test("fails when end_date_relative is longer than the maximum", () => {
-    const found = of("MIR-SEC-2", findings((built) => password(built, { endDate: undefined, endDateRelative: "17544h" })));
+    const found = of(
+      "MIR-SEC-2",
+      findings((built) => password(built, { endDate: undefined, endDateRelative: "17544h" })),
+    );
     expect(found.map((f) => f.path)).toEqual(["test/password"]);
   });
 
@@ -271,13 +326,25 @@ describe("MIR-SEC-2: lifetime within the maximum", () => {
 
 describe("MIR-SEC-3: lifetime that cannot be judged at synth time", () => {
   test("passes (stays silent) for timeadd of a time_rotating's creation time", () => {
-    expect(of("MIR-SEC-3", findings((built) => password(built)))).toEqual([]);
+    expect(
+      of(
+        "MIR-SEC-3",
+        findings((built) => password(built)),
+      ),
+    ).toEqual([]);
   });
 
   test("warns for a literal RFC 3339 end date", () => {
-    const found = of("MIR-SEC-3", findings((built) => password(built, { endDate: "2030-01-01T00:00:00Z" })));
+    const found = of(
+      "MIR-SEC-3",
+      findings((built) => password(built, { endDate: "2030-01-01T00:00:00Z" })),
+    );
     expect(found.map((f) => [f.level, f.path, f.detail])).toEqual([
-      ["warning", "test/password", 'end_date is the literal date "2030-01-01T00:00:00Z", so its lifetime depends on when it is created'],
+      [
+        "warning",
+        "test/password",
+        'end_date is the literal date "2030-01-01T00:00:00Z", so its lifetime depends on when it is created',
+      ],
     ]);
   });
 
@@ -292,10 +359,11 @@ describe("MIR-SEC-3: lifetime that cannot be judged at synth time", () => {
 });
 
 describe("MIR-SEC-4: secrets only in sensitive outputs", () => {
-  const output = (value: (built: Built, secret: ApplicationPasswordA) => string, sensitive: boolean) => (built: Built) => {
-    const secret = password(built);
-    new TerraformOutput(built.stack, "out", { value: value(built, secret), sensitive });
-  };
+  const output =
+    (value: (built: Built, secret: ApplicationPasswordA) => string, sensitive: boolean) => (built: Built) => {
+      const secret = password(built);
+      new TerraformOutput(built.stack, "out", { value: value(built, secret), sensitive });
+    };
 
   test("passes for a sensitive output of the secret, and a non-sensitive output of its key id", () => {
     expect(of("MIR-SEC-4", findings(output((_, secret) => secret.value, true)))).toEqual([]);
@@ -306,7 +374,9 @@ describe("MIR-SEC-4: secrets only in sensitive outputs", () => {
     const found = of("MIR-SEC-4", findings(output((_, secret) => secret.value, false)));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: "error", path: "test/out" });
-    expect(found[0]!.detail).toMatch(/^output "out" is not sensitive, but its value reads azuread_application_password\.password\.value; set sensitive: true$/);
+    expect(found[0]!.detail).toMatch(
+      /^output "out" is not sensitive, but its value reads azuread_application_password\.password\.value; set sensitive: true$/,
+    );
   });
 
   test("fails when a non-sensitive output is computed from the secret", () => {

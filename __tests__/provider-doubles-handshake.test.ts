@@ -73,7 +73,11 @@ describe("provider double process (go-plugin)", () => {
 
   test("prints only the handshake, serves health over mutual TLS, and exits on Shutdown", async () => {
     const host = await hostCertificate();
-    const { stdout, exitCode } = start({ ...MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS: "5", PLUGIN_CLIENT_CERT: host.cert });
+    const { stdout, exitCode } = start({
+      ...MAGIC_COOKIE,
+      PLUGIN_PROTOCOL_VERSIONS: "5",
+      PLUGIN_CLIENT_CERT: host.cert,
+    });
     const out = await stdout;
     const match = /^1\|5\|unix\|(\/[^|]+)\|grpc\|([A-Za-z0-9+/]+)\n$/.exec(out);
     expect(match).not.toBeNull();
@@ -81,16 +85,30 @@ describe("provider double process (go-plugin)", () => {
     const serverCert = new X509Certificate(Buffer.from(certField!, "base64"));
     expect(serverCert.checkHost("localhost")).toBe("localhost");
 
-    const definition = protoLoader.loadSync([join(PROTO_DIR, "health.proto"), join(PROTO_DIR, "go-plugin.proto")], { keepCase: true, enums: String, defaults: true });
+    const definition = protoLoader.loadSync([join(PROTO_DIR, "health.proto"), join(PROTO_DIR, "go-plugin.proto")], {
+      keepCase: true,
+      enums: String,
+      defaults: true,
+    });
     const pkg = grpc.loadPackageDefinition(definition) as any;
-    const credentials = grpc.credentials.createSsl(Buffer.from(serverCert.toString()), Buffer.from(host.private), Buffer.from(host.cert));
+    const credentials = grpc.credentials.createSsl(
+      Buffer.from(serverCert.toString()),
+      Buffer.from(host.private),
+      Buffer.from(host.cert),
+    );
     const options = { "grpc.ssl_target_name_override": "localhost", "grpc.default_authority": "localhost" };
     const health = new pkg.grpc.health.v1.Health(`unix:${socket}`, credentials, options);
-    const status = await new Promise<{ status: string }>((resolve, reject) => health.Check({ service: "plugin" }, (err: Error | null, res: { status: string }) => (err ? reject(err) : resolve(res))));
+    const status = await new Promise<{ status: string }>((resolve, reject) =>
+      health.Check({ service: "plugin" }, (err: Error | null, res: { status: string }) =>
+        err ? reject(err) : resolve(res),
+      ),
+    );
     expect(status.status).toBe("SERVING");
 
     const controller = new pkg.plugin.GRPCController(`unix:${socket}`, credentials, options);
-    await new Promise<void>((resolve, reject) => controller.Shutdown({}, (err: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      controller.Shutdown({}, (err: Error | null) => (err ? reject(err) : resolve())),
+    );
     expect(await exitCode).toBe(0);
     health.close();
     controller.close();
@@ -104,10 +122,22 @@ describe("provider double process (go-plugin)", () => {
     const serverPem = new X509Certificate(Buffer.from(certField!, "base64")).toString();
     const definition = protoLoader.loadSync(join(PROTO_DIR, "health.proto"), { keepCase: true, enums: String });
     const pkg = grpc.loadPackageDefinition(definition) as any;
-    const credentials = grpc.credentials.createSsl(Buffer.from(serverPem), Buffer.from(stranger.private), Buffer.from(stranger.cert));
-    const health = new pkg.grpc.health.v1.Health(`unix:${socket}`, credentials, { "grpc.ssl_target_name_override": "localhost" });
+    const credentials = grpc.credentials.createSsl(
+      Buffer.from(serverPem),
+      Buffer.from(stranger.private),
+      Buffer.from(stranger.cert),
+    );
+    const health = new pkg.grpc.health.v1.Health(`unix:${socket}`, credentials, {
+      "grpc.ssl_target_name_override": "localhost",
+    });
     const deadline = new Date(Date.now() + 5000);
-    await expect(new Promise((resolve, reject) => health.Check({ service: "plugin" }, { deadline }, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))))).rejects.toThrow();
+    await expect(
+      new Promise((resolve, reject) =>
+        health.Check({ service: "plugin" }, { deadline }, (err: Error | null, res: unknown) =>
+          err ? reject(err) : resolve(res),
+        ),
+      ),
+    ).rejects.toThrow();
     health.close();
     child.kill("SIGTERM");
   }, 30_000);

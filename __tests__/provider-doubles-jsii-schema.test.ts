@@ -3,7 +3,13 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProviderDoubles, REPO_ROOT, TerraformWorkspace, describeWithTerraform, effectiveChanges } from "../test-support/terraform-harness";
+import {
+  ProviderDoubles,
+  REPO_ROOT,
+  TerraformWorkspace,
+  describeWithTerraform,
+  effectiveChanges,
+} from "../test-support/terraform-harness";
 import { deriveSchemaFromJsii } from "../test-support/provider-doubles/jsii-schema";
 import {
   PROVIDERS,
@@ -19,15 +25,20 @@ import connection from "./fixtures/terraform/connection.cdk.tf.json";
 
 const dir = schemasDir(REPO_ROOT);
 const haveReference = existsSync(referenceSchemaFile(dir, "azuread")) && existsSync(referenceSchemaFile(dir, "time"));
-if (!haveReference) console.warn(`SKIPPED derived-schema comparison: reference schemas not found in ${dir} (set MIRADORE_SCHEMAS_DIR)`);
+if (!haveReference)
+  console.warn(`SKIPPED derived-schema comparison: reference schemas not found in ${dir} (set MIRADORE_SCHEMAS_DIR)`);
 const describeWithReference = haveReference ? describe : describe.skip;
 
 /** What the jsii manifests cannot carry: descriptions, description kinds, deprecation flags. */
 function withoutDocs(block: SchemaBlock): unknown {
   const attributes = Object.fromEntries(
-    Object.entries(block.attributes ?? {}).map(([k, { description: _d, description_kind: _k, deprecated: _x, ...rest }]) => [k, rest]),
+    Object.entries(block.attributes ?? {}).map(
+      ([k, { description: _d, description_kind: _k, deprecated: _x, ...rest }]) => [k, rest],
+    ),
   );
-  const blockTypes = Object.fromEntries(Object.entries(block.block_types ?? {}).map(([k, bt]) => [k, { ...bt, block: withoutDocs(bt.block) }]));
+  const blockTypes = Object.fromEntries(
+    Object.entries(block.block_types ?? {}).map(([k, bt]) => [k, { ...bt, block: withoutDocs(bt.block) }]),
+  );
   return { attributes, block_types: blockTypes };
 }
 
@@ -46,19 +57,31 @@ const USED: readonly [ProviderName, "resource_schemas" | "data_source_schemas", 
 ];
 
 describeWithReference("schemas derived from the jsii manifests", () => {
-  const derived = { azuread: deriveSchemaFromJsii(REPO_ROOT, "azuread"), time: deriveSchemaFromJsii(REPO_ROOT, "time") };
+  const derived = {
+    azuread: deriveSchemaFromJsii(REPO_ROOT, "azuread"),
+    time: deriveSchemaFromJsii(REPO_ROOT, "time"),
+  };
   const reference = { azuread: readReferenceSchema(dir, "azuread")!, time: readReferenceSchema(dir, "time")! };
 
-  test.each(USED)("%s %s %s: same attributes, types, required/optional/computed/sensitive flags and blocks as the reference (descriptions and deprecation flags are not derivable and not compared)", (provider, kind, type) => {
-    const mine = derived[provider][kind]?.[type] as TypeSchema;
-    const theirs = reference[provider][kind]?.[type] as TypeSchema;
-    expect(withoutDocs(mine.block)).toEqual(withoutDocs(theirs.block));
-  });
+  test.each(USED)(
+    "%s %s %s: same attributes, types, required/optional/computed/sensitive flags and blocks as the reference (descriptions and deprecation flags are not derivable and not compared)",
+    (provider, kind, type) => {
+      const mine = derived[provider][kind]?.[type] as TypeSchema;
+      const theirs = reference[provider][kind]?.[type] as TypeSchema;
+      expect(withoutDocs(mine.block)).toEqual(withoutDocs(theirs.block));
+    },
+  );
 
   test("derives every resource and data source type of the packages", () => {
-    expect(Object.keys(derived.azuread.resource_schemas ?? {}).sort()).toEqual(Object.keys(reference.azuread.resource_schemas ?? {}).sort());
-    expect(Object.keys(derived.azuread.data_source_schemas ?? {}).sort()).toEqual(Object.keys(reference.azuread.data_source_schemas ?? {}).sort());
-    expect(Object.keys(derived.time.resource_schemas ?? {}).sort()).toEqual(Object.keys(reference.time.resource_schemas ?? {}).sort());
+    expect(Object.keys(derived.azuread.resource_schemas ?? {}).sort()).toEqual(
+      Object.keys(reference.azuread.resource_schemas ?? {}).sort(),
+    );
+    expect(Object.keys(derived.azuread.data_source_schemas ?? {}).sort()).toEqual(
+      Object.keys(reference.azuread.data_source_schemas ?? {}).sort(),
+    );
+    expect(Object.keys(derived.time.resource_schemas ?? {}).sort()).toEqual(
+      Object.keys(reference.time.resource_schemas ?? {}).sort(),
+    );
   });
 });
 
@@ -72,9 +95,14 @@ describeWithTerraform("provider doubles on derived schemas (no reference files)"
       await workspace.plan();
       await workspace.apply();
       expect(effectiveChanges(await workspace.plan())).toEqual([]);
-      const printed = JSON.parse((await workspace.run(["providers", "schema", "-json"])).stdout) as { provider_schemas: Record<string, ProviderSchema> };
+      const printed = JSON.parse((await workspace.run(["providers", "schema", "-json"])).stdout) as {
+        provider_schemas: Record<string, ProviderSchema>;
+      };
       // Proof that the derived schema was served: it has no descriptions.
-      expect(printed.provider_schemas[PROVIDERS.time.address]!.resource_schemas!.time_rotating!.block.attributes!.rfc3339!.description).toBeUndefined();
+      expect(
+        printed.provider_schemas[PROVIDERS.time.address]!.resource_schemas!.time_rotating!.block.attributes!.rfc3339!
+          .description,
+      ).toBeUndefined();
     } finally {
       workspace.remove();
       await doubles.stop();

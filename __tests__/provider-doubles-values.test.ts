@@ -15,17 +15,26 @@ const block: SchemaBlock = {
   },
   block_types: {
     timeouts: { nesting_mode: "single", block: { attributes: { create: { type: "string", optional: true } } } },
-    rule: { nesting_mode: "list", block: { attributes: { id: { type: "string", required: true }, key: { type: "string", computed: true } } } },
+    rule: {
+      nesting_mode: "list",
+      block: { attributes: { id: { type: "string", required: true }, key: { type: "string", computed: true } } },
+    },
   },
 };
 
-const ctx: CallContext = { providerConfig: {}, directoryRoot: "/nonexistent", now: () => new Date("2026-01-31T10:00:00Z") };
+const ctx: CallContext = {
+  providerConfig: {},
+  directoryRoot: "/nonexistent",
+  now: () => new Date("2026-01-31T10:00:00Z"),
+};
 
 describe("msgpack DynamicValues", () => {
   test("reads both unknown encodings (extension 0, and 12 with refinements) as unknown", () => {
     // fixext 1 of type 0 (0xd4 0x00 0x00) and ext 8 of type 12 with a refinement map {1: false} (0x81 0x01 0xc2)
     expect(decodeMsgpack(Uint8Array.from([0x81, 0xa1, 0x61, 0xd4, 0x00, 0x00]))).toEqual({ a: UNKNOWN });
-    expect(decodeMsgpack(Uint8Array.from([0x81, 0xa1, 0x62, 0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc2]))).toEqual({ b: UNKNOWN });
+    expect(decodeMsgpack(Uint8Array.from([0x81, 0xa1, 0x62, 0xc7, 0x03, 0x0c, 0x81, 0x01, 0xc2]))).toEqual({
+      b: UNKNOWN,
+    });
   });
 
   test("writes unknown as extension 0 and round-trips nested values", () => {
@@ -38,15 +47,38 @@ describe("msgpack DynamicValues", () => {
 
 describe("complete objects and strict planning", () => {
   test("fills every attribute with null and every block per its nesting mode", () => {
-    expect(completeObject(block, { name: "x" })).toEqual({ name: "x", tags: null, object_id: null, timeouts: null, rule: [] });
+    expect(completeObject(block, { name: "x" })).toEqual({
+      name: "x",
+      tags: null,
+      object_id: null,
+      timeouts: null,
+      rule: [],
+    });
   });
 
-  const behaviour: ResourceBehaviour = { planStyle: "sdk", forceNew: ["name"], create: (p) => p, read: (s) => s, delete: () => {} };
+  const behaviour: ResourceBehaviour = {
+    planStyle: "sdk",
+    forceNew: ["name"],
+    create: (p) => p,
+    read: (s) => s,
+    delete: () => {},
+  };
 
   test("on create, marks computed attributes the configuration leaves null as unknown, nested blocks too", () => {
     const config = { name: "x", tags: null, object_id: null, timeouts: null, rule: [{ id: "r", key: null }] };
-    const { planned, requiresReplace } = planResourceChange(block, behaviour, { prior: null, proposed: config, config, ctx });
-    expect(planned).toEqual({ name: "x", tags: UNKNOWN, object_id: UNKNOWN, timeouts: null, rule: [{ id: "r", key: UNKNOWN }] });
+    const { planned, requiresReplace } = planResourceChange(block, behaviour, {
+      prior: null,
+      proposed: config,
+      config,
+      ctx,
+    });
+    expect(planned).toEqual({
+      name: "x",
+      tags: UNKNOWN,
+      object_id: UNKNOWN,
+      timeouts: null,
+      rule: [{ id: "r", key: UNKNOWN }],
+    });
     expect(requiresReplace).toEqual([]);
   });
 
@@ -67,7 +99,13 @@ describe("time provider arithmetic (Go time semantics)", () => {
 
   test("rotation_months from 31 January overflows into March, as Go's AddDate does", () => {
     const state = rotating.create({ rotation_months: 1, rfc3339: null, rotation_rfc3339: UNKNOWN }, ctx);
-    expect(state).toMatchObject({ id: "2026-01-31T10:00:00Z", rotation_rfc3339: "2026-03-03T10:00:00Z", month: 3, day: 3, unix: 1772532000 });
+    expect(state).toMatchObject({
+      id: "2026-01-31T10:00:00Z",
+      rotation_rfc3339: "2026-03-03T10:00:00Z",
+      month: 3,
+      day: 3,
+      unix: 1772532000,
+    });
   });
 
   test("the last configured rotation_* wins rather than adding up (setRotationValues order)", () => {
@@ -77,11 +115,20 @@ describe("time provider arithmetic (Go time semantics)", () => {
 
   test("time_offset adds its offsets up", () => {
     const state = offset.create({ offset_days: 1, offset_hours: 2, base_rfc3339: null }, ctx);
-    expect(state).toMatchObject({ base_rfc3339: "2026-01-31T10:00:00Z", rfc3339: "2026-02-01T12:00:00Z", id: "2026-01-31T10:00:00Z" });
+    expect(state).toMatchObject({
+      base_rfc3339: "2026-01-31T10:00:00Z",
+      rfc3339: "2026-02-01T12:00:00Z",
+      id: "2026-01-31T10:00:00Z",
+    });
   });
 
   test("rejects a rotation_rfc3339 that is not RFC 3339", () => {
-    const errors = rotating.validate!(completeObject({ attributes: { rotation_rfc3339: { type: "string", optional: true } } }, { rotation_rfc3339: "2026-02-30" }));
+    const errors = rotating.validate!(
+      completeObject(
+        { attributes: { rotation_rfc3339: { type: "string", optional: true } } },
+        { rotation_rfc3339: "2026-02-30" },
+      ),
+    );
     expect(errors.map((e) => e.summary)).toEqual(["Invalid RFC3339 String Value"]);
   });
 });
@@ -91,14 +138,22 @@ describe("unmarked secrets in Terraform JSON", () => {
 
   test("accepts a secret marked in sensitive_values, after_sensitive and an output's sensitive flag", () => {
     const doc = {
-      values: { outputs: { pw: { sensitive: true, value: "s3cr3t" } }, root_module: { resources: [{ values: { value: "s3cr3t" }, sensitive_values: { value: true } }] } },
-      resource_changes: [{ change: { before: { value: "s3cr3t" }, before_sensitive: true, after: null, after_sensitive: false } }],
+      values: {
+        outputs: { pw: { sensitive: true, value: "s3cr3t" } },
+        root_module: { resources: [{ values: { value: "s3cr3t" }, sensitive_values: { value: true } }] },
+      },
+      resource_changes: [
+        { change: { before: { value: "s3cr3t" }, before_sensitive: true, after: null, after_sensitive: false } },
+      ],
     };
     expect(secretOccurrences(doc, secrets).map((o) => o.sensitive)).toEqual([true, true, true]);
   });
 
   test("reports a secret whose marker is missing or false", () => {
-    const doc = { resource_changes: [{ change: { after: { value: "s3cr3t" }, after_sensitive: {} } }], stray: ["s3cr3t"] };
+    const doc = {
+      resource_changes: [{ change: { after: { value: "s3cr3t" }, after_sensitive: {} } }],
+      stray: ["s3cr3t"],
+    };
     expect(secretOccurrences(doc, secrets)).toEqual([
       { path: "resource_changes.0.change.after.value", sensitive: false },
       { path: "stray.0", sensitive: false },

@@ -202,7 +202,7 @@ describe("the bounds are real", () => {
 describe("the checker itself", () => {
   const base: SimulationResult = { design: "two-slot", settings: example, runs: [T0, T0 + 100], events: [] };
   const created = (secretNumber: number, at: number, lifetimeMinutes: number, replaces?: number) =>
-    ({ kind: "secret-created", at, slot: "A", secret: secretNumber, endAt: at + lifetimeMinutes, replaces } as const);
+    ({ kind: "secret-created", at, slot: "A", secret: secretNumber, endAt: at + lifetimeMinutes, replaces }) as const;
 
   test("fails when no secret has been handed to Miradore", () => {
     expect(check({ ...base, events: [created(1, T0, 10_000)] })).toMatchObject({

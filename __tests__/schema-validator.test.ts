@@ -97,7 +97,7 @@ describe("loadProviderSchemas", () => {
     const loaded = loadProviderSchemas("/nonexistent/schemas");
     expect(loaded).toMatchObject({ available: false, dir: "/nonexistent/schemas" });
     expect(!loaded.available && loaded.reason).toMatch(
-      /\/nonexistent\/schemas does not exist; set MIRADORE_SCHEMAS_DIR/
+      /\/nonexistent\/schemas does not exist; set MIRADORE_SCHEMAS_DIR/,
     );
   });
 
@@ -147,7 +147,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "resource.azuread_aplication",
-      /unknown resource type "azuread_aplication"; did you mean "azuread_application"/
+      /unknown resource type "azuread_aplication"; did you mean "azuread_application"/,
     );
   });
 
@@ -163,7 +163,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       `${APP}.sign_in_audiance`,
-      /unknown argument "sign_in_audiance"; did you mean "sign_in_audience"/
+      /unknown argument "sign_in_audiance"; did you mean "sign_in_audience"/,
     );
   });
 
@@ -185,7 +185,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "resource.azuread_application_password.slot_a.application_id",
-      /missing required argument "application_id" \(expected string\)/
+      /missing required argument "application_id" \(expected string\)/,
     );
   });
 
@@ -195,7 +195,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       `${APP}.required_resource_access[0].resource_access[1].type`,
-      /expected string, got number 5/
+      /expected string, got number 5/,
     );
   });
 
@@ -211,7 +211,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "resource.azuread_application_password.slot_a.rotate_when_changed.rotation",
-      /expected string, got number 90/
+      /expected string, got number 90/,
     );
   });
 
@@ -230,7 +230,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       `${APP}.required_resource_access[0].resource_access`,
-      /got 0 "resource_access" blocks, but at least 1 required/
+      /got 0 "resource_access" blocks, but at least 1 required/,
     );
   });
 
@@ -240,7 +240,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       `${APP}.required_resource_access[0].resource_access[0].id`,
-      /missing required argument "id"/
+      /missing required argument "id"/,
     );
   });
 
@@ -258,7 +258,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "resource.azuread_application_password.slot_a.timeouts",
-      /expected a block \(object or array of objects\), got string "5m"/
+      /expected a block \(object or array of objects\), got string "5m"/,
     );
   });
 
@@ -271,7 +271,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "resource.azuread_application_password.slot_a.lifecycle.prevent_destroyed",
-      /unknown lifecycle argument "prevent_destroyed"; did you mean "prevent_destroy"/
+      /unknown lifecycle argument "prevent_destroyed"; did you mean "prevent_destroy"/,
     );
   });
 
@@ -287,7 +287,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "provider.azuread[0].tennant_id",
-      /unknown argument "tennant_id"; did you mean "tenant_id"/
+      /unknown argument "tennant_id"; did you mean "tenant_id"/,
     );
   });
 
@@ -297,7 +297,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "terraform.required_providers.azurerm",
-      /no provider schema for "registry.terraform.io\/hashicorp\/azurerm"/
+      /no provider schema for "registry.terraform.io\/hashicorp\/azurerm"/,
     );
   });
 
@@ -313,7 +313,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "output.client_secret.value",
-      /references azuread_application_password.slot_a.secret, but azuread_application_password has no attribute "secret"/
+      /references azuread_application_password.slot_a.secret, but azuread_application_password has no attribute "secret"/,
     );
   });
 
@@ -324,7 +324,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "resource.azuread_app_role_assignment.consent_user_read_all.resource_object_id",
-      /references data.azuread_service_principal.msgraph.object_id, but this stack declares no data "azuread_service_principal.msgraph"/
+      /references data.azuread_service_principal.msgraph.object_id, but this stack declares no data "azuread_service_principal.msgraph"/,
     );
   });
 
@@ -336,7 +336,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     expectOnlyProblem(
       stack,
       "data.azuread_service_principal.graph.lifecycle.postcondition[0].error_message",
-      /missing required postcondition argument "error_message"/
+      /missing required postcondition argument "error_message"/,
     );
   });
 
@@ -345,7 +345,7 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
     stack.resource.azuread_application.miradore_app_1A2B3C4D.object_id = "x";
     delete stack.resource.azuread_application_password.slot_a.application_id;
     const twoProblems = new RegExp(
-      String.raw`\(2 problems\):\n  - ${APP}\.object_id: .*\n  - resource\.azuread_application_password\.slot_a\.application_id: `
+      String.raw`\(2 problems\):\n  - ${APP}\.object_id: .*\n  - resource\.azuread_application_password\.slot_a\.application_id: `,
     );
     expect(() => expectValidAgainstProviderSchemas(JSON.stringify(stack), schemas)).toThrow(twoProblems);
     expect(() => expectValidAgainstProviderSchemas(validStack(), schemas)).not.toThrow();

@@ -7,7 +7,8 @@ import { resolveTokensIn } from "../constructs/resolve-tokens-in";
 import { stackTerraformJson } from "../constructs/stack-terraform-json";
 
 const TENANT = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
-const VAULT = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
+const VAULT =
+  "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
 const EXISTING = {
   applicationObjectId: "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
   servicePrincipalObjectId: "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
@@ -24,9 +25,13 @@ const SITES: Record<string, Record<string, unknown>> = {
     additionalOwnerObjectIds: ["0b9c5e1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f"],
     secret: { lifetimeDays: 700, rotationIntervalDays: 300, tenantMaxLifetimeDays: 730 },
   },
-  "a Key Vault handoff in another tenant": { keyVault: { id: VAULT, tenantId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", secretName: "mdm" } },
+  "a Key Vault handoff in another tenant": {
+    keyVault: { id: VAULT, tenantId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", secretName: "mdm" },
+  },
   "an existing installation to import": { groupFiltering: false, existing: EXISTING },
-  "Azure Storage state": { state: { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" } },
+  "Azure Storage state": {
+    state: { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" },
+  },
   "HCP Terraform state": { state: { backend: "cloud", organization: "contoso-msp", workspacePrefix: "mdm-" } },
 };
 
@@ -52,11 +57,15 @@ describe.each(Object.entries(SITES))("a stack with %s", (_, settings) => {
 test("element overrides, list and number tokens, and escaped expressions come out as cdktf writes them", () => {
   const stack = stackFor({}, (stack) => {
     const application = stack.app.application;
-    application.addOverride("tags", [application.clientId, "literal", "${upper(\"x\")}"]);
+    application.addOverride("tags", [application.clientId, "literal", '${upper("x")}']);
     application.addOverride("identifier_uris", application.owners);
     application.addOverride("feature_tags.0.custom_single_sign_on", Token.asAny(Fn.lengthOf(application.owners)));
-    new TerraformOutput(stack, "counts", { value: { owners: Fn.lengthOf(application.owners), big: 1e300, small: 1e-7 } });
-    new TerraformOutput(stack, "number_in_text", { value: `${Token.asNumber(Fn.lengthOf(application.owners))} owners` });
+    new TerraformOutput(stack, "counts", {
+      value: { owners: Fn.lengthOf(application.owners), big: 1e300, small: 1e-7 },
+    });
+    new TerraformOutput(stack, "number_in_text", {
+      value: `${Token.asNumber(Fn.lengthOf(application.owners))} owners`,
+    });
   });
   const ours = asWritten(stackTerraformJson(stack, false));
   expect(ours).toBe(cdktfJson(stack));
@@ -67,7 +76,9 @@ test("element overrides, list and number tokens, and escaped expressions come ou
 
 test("a stack-level override is left to cdktf", () => {
   const stack = stackFor({}, (stack) => stack.addOverride("terraform.required_version", ">= 1.5"));
-  expect(stack.toTerraform().terraform.required_version).toBe(">= 1.5");
+  expect((stack.toTerraform() as { terraform: { required_version: string } }).terraform.required_version).toBe(
+    ">= 1.5",
+  );
   expect(asWritten(stack.toTerraform())).toBe(cdktfJson(stack));
 });
 

@@ -8,15 +8,26 @@ import { siteSchema } from "../config/config-schema";
 import { MiradoreStack } from "../constructs/miradore-stack";
 import { synthesizeAtomically } from "../constructs/synthesize-atomically";
 
-const VAULT = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
+const VAULT =
+  "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
 
 // The main job exactly as `npm run synth` runs it: main.ts bundled, then run with node in a project folder.
 const repo = resolve(__dirname, "..");
 const bundle = join(repo, ".build", `test-${process.pid}`, "main.js");
 beforeAll(() => {
   // As tools/build.mjs builds the app: main and its synthesis worker side by side, dependencies bundled in.
-  const entryPoints = { main: join(repo, "main.ts"), "synthesis-worker": join(repo, "constructs", "synthesis-worker.ts") };
-  buildSync({ entryPoints, outdir: dirname(bundle), bundle: true, platform: "node", format: "cjs", packages: "bundle" });
+  const entryPoints = {
+    main: join(repo, "main.ts"),
+    "synthesis-worker": join(repo, "constructs", "synthesis-worker.ts"),
+  };
+  buildSync({
+    entryPoints,
+    outdir: dirname(bundle),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    packages: "bundle",
+  });
 });
 afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
 
@@ -75,14 +86,17 @@ test("synthesizes a fleet on worker threads into one output identical to a singl
   expect(readdirSync(join(fleet.cwd, "cdktf.out"))).toEqual(["manifest.json", "stacks"]);
 
   const single = runMain(JSON.stringify({ sites: [sites[57]] }));
-  const stackFile = (cwd: string) => readFileSync(join(cwd, "cdktf.out", "stacks", "miradore-site-057", "cdk.tf.json"), "utf8");
+  const stackFile = (cwd: string) =>
+    readFileSync(join(cwd, "cdktf.out", "stacks", "miradore-site-057", "cdk.tf.json"), "utf8");
   expect(stackFile(fleet.cwd)).toBe(stackFile(single.cwd));
 });
 
 test("fails on a bad MIRADORE_SYNTH_WORKERS, naming it, and writes no Terraform JSON", () => {
   const { status, cwd, stderr } = runMain(GOOD, { MIRADORE_SYNTH_WORKERS: "two" });
   expect(status).toBe(1);
-  expect(stderr).toContain('MIRADORE_SYNTH_WORKERS is "two", but must be a whole number of worker threads from 1 to 999');
+  expect(stderr).toContain(
+    'MIRADORE_SYNTH_WORKERS is "two", but must be a whole number of worker threads from 1 to 999',
+  );
   expect(readdirSync(cwd)).toEqual(["miradore.config.yaml"]);
 });
 
@@ -105,7 +119,11 @@ test("a small configuration that mentions tenantId many times starts workers ear
 });
 
 test("skipping cdktf's cross-stack preparation pass changes nothing in the synthesized JSON", () => {
-  const site = siteSchema.parse({ name: "x", tenantId: "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f", keyVault: { id: VAULT } });
+  const site = siteSchema.parse({
+    name: "x",
+    tenantId: "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f",
+    keyVault: { id: VAULT },
+  });
   const synthesize = (withPreparation: boolean) => {
     const outdir = mkdtempSync(join(tmpdir(), "miradore-prepare-"));
     const app = new App({ outdir, stackTraces: false });

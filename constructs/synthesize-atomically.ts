@@ -33,7 +33,7 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
  */
 function withCheapTokenStackTraces<T>(fn: () => T): T {
   const capture = Error.captureStackTrace;
-  Error.captureStackTrace = (target: object, constructor?: Function) => {
+  Error.captureStackTrace = (target: object, constructor?: Parameters<typeof capture>[1]) => {
     if (isTokenTraceHolder(target)) return;
     capture(target, constructor);
   };

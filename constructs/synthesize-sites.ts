@@ -38,6 +38,8 @@ export async function synthesizeSites(
 ): Promise<void> {
   await replaceDirectoryAtomically(outdir, async (staging) => {
     if (!workers) {
+      // Loaded only here: a main thread that hands everything to workers never loads the construct library.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runSynthesisTask } = require("./synthesis-task") as typeof import("./synthesis-task");
       runSynthesisTask({ sites, outdir: staging });
       return;
@@ -54,7 +56,10 @@ export async function synthesizeSites(
       await workers.close();
       throw error;
     }
-    mergeParts(staging, tasks.map((task) => task.outdir));
+    mergeParts(
+      staging,
+      tasks.map((task) => task.outdir),
+    );
   });
 }
 
@@ -66,7 +71,8 @@ function mergeParts(staging: string, parts: readonly string[]): void {
     const partManifest = JSON.parse(readFileSync(join(part, "manifest.json"), "utf8"));
     manifest.version = partManifest.version;
     Object.assign(manifest.stacks, partManifest.stacks);
-    for (const stack of readdirSync(join(part, "stacks"))) renameSync(join(part, "stacks", stack), join(staging, "stacks", stack));
+    for (const stack of readdirSync(join(part, "stacks")))
+      renameSync(join(part, "stacks", stack), join(staging, "stacks", stack));
   }
   manifest.stacks = Object.fromEntries(Object.entries(manifest.stacks).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2));

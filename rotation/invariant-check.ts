@@ -144,8 +144,8 @@ export function firstViolation(result: SimulationResult, options: CheckOptions =
         previous.deletedAt !== undefined
           ? `deleted at ${at(previous.deletedAt)}`
           : m >= previous.endAt
-          ? `expired at ${at(previous.endAt)}`
-          : undefined;
+            ? `expired at ${at(previous.endAt)}`
+            : undefined;
       if (lost !== undefined) {
         return {
           at: m,

@@ -64,7 +64,7 @@ export function checkValue(
   type: CtyType,
   path: string,
   problems: ValidationProblem[],
-  sensitive = false
+  sensitive = false,
 ): void {
   if (value === null || type === "dynamic" || isInterpolation(value)) return;
   const mismatch = () =>

@@ -88,7 +88,7 @@ const schemaFileShape = z.object({
       provider: z.object({ block: z.looseObject({}) }).optional(),
       resource_schemas: z.record(z.string(), z.object({ block: z.looseObject({}) })).optional(),
       data_source_schemas: z.record(z.string(), z.object({ block: z.looseObject({}) })).optional(),
-    })
+    }),
   ),
 });
 type SchemaFile = z.infer<typeof schemaFileShape>;
@@ -144,7 +144,7 @@ function readSchemas(dir: string): ProviderSchemas {
       address,
       version,
       file,
-      providerBlock: useFallback ? (fallback[1].provider?.block as SchemaBlock) : ownBlock ?? {},
+      providerBlock: useFallback ? (fallback[1].provider?.block as SchemaBlock) : (ownBlock ?? {}),
       providerBlockFile: useFallback ? PROVIDER_BLOCK_FALLBACK_FILE : file,
       resourceSchemas: blocksOf(raw.resource_schemas),
       dataSourceSchemas: blocksOf(raw.data_source_schemas),
@@ -157,13 +157,13 @@ function readSchemaFile(dir: string, file: string): SchemaFile {
   const path = join(dir, file);
   if (!existsSync(path)) {
     throw new Error(
-      `provider schema file ${path} is missing; expected the output of \`terraform providers schema -json\``
+      `provider schema file ${path} is missing; expected the output of \`terraform providers schema -json\``,
     );
   }
   const parsed = schemaFileShape.safeParse(JSON.parse(readFileSync(path, "utf8")));
   if (!parsed.success) {
     throw new Error(
-      `provider schema file ${path} is not \`terraform providers schema -json\` output: ${parsed.error.message}`
+      `provider schema file ${path} is not \`terraform providers schema -json\` output: ${parsed.error.message}`,
     );
   }
   return parsed.data;

@@ -117,7 +117,7 @@ function checkProviderConfigs(
   providers: unknown,
   addresses: Map<string, string>,
   schemas: ProviderSchemas,
-  problems: Problems
+  problems: Problems,
 ): void {
   for (const [localName, configs, path] of entriesOf(providers, "provider", problems)) {
     const address = addresses.get(localName) ?? registryAddress(`hashicorp/${localName}`);
@@ -136,7 +136,7 @@ function checkResources(
   kind: "resource" | "data",
   section: unknown,
   schemas: ProviderSchemas,
-  problems: Problems
+  problems: Problems,
 ): void {
   for (const [type, byName, typePath] of entriesOf(section, kind, problems)) {
     const block = findBlock(kind, type, schemas);
@@ -164,7 +164,7 @@ function checkBlockBody(
   block: SchemaBlock,
   path: string,
   metaArguments: readonly string[],
-  problems: Problems
+  problems: Problems,
 ): void {
   const attributes = block.attributes ?? {};
   const blockTypes = block.block_types ?? {};
@@ -226,13 +226,13 @@ function checkNestedBlocks(
   value: unknown,
   blockType: SchemaBlockType,
   path: string,
-  problems: Problems
+  problems: Problems,
 ): void {
   // Map-nested blocks are keyed by their label: { <label>: { ...body } }.
   const instances =
     blockType.nesting_mode === "map"
       ? entriesOf(value, path, problems).flatMap(([, labelled, labelPath]) =>
-          blockInstances(labelled, labelPath, problems)
+          blockInstances(labelled, labelPath, problems),
         )
       : blockInstances(value, path, problems);
   const single = blockType.nesting_mode === "single" || blockType.nesting_mode === "group";
@@ -252,7 +252,7 @@ function checkDynamicBlocks(
   value: unknown,
   blockTypes: Readonly<Record<string, SchemaBlockType>>,
   path: string,
-  problems: Problems
+  problems: Problems,
 ): void {
   for (const [name, specs, blockPath] of entriesOf(value, path, problems)) {
     const blockType = blockTypes[name];
@@ -270,7 +270,7 @@ function checkDynamicBlocks(
         ["for_each", "content"],
         specPath,
         "dynamic block argument",
-        problems
+        problems,
       );
       if (spec.content === undefined) continue;
       for (const [content, contentPath] of blockInstances(spec.content, childPath(specPath, "content"), problems)) {
@@ -285,7 +285,7 @@ function checkMetaArguments(
   body: Record<string, unknown>,
   block: SchemaBlock,
   path: string,
-  problems: Problems
+  problems: Problems,
 ): void {
   const checkShape = (name: string, ok: (value: unknown) => boolean, expected: string) => {
     if (body[name] !== undefined && !ok(body[name])) {
@@ -422,7 +422,7 @@ function checkKeys(
   required: readonly string[],
   path: string,
   what: string,
-  problems: Problems
+  problems: Problems,
 ): void {
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key)) {

@@ -30,9 +30,15 @@ export interface TerraformAvailability {
 }
 
 function probeTerraform(): TerraformAvailability {
-  const probe = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const probe = spawnSync("terraform", ["version", "-json"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
   if (probe.error || probe.status !== 0) {
-    return { available: false, reason: `the terraform CLI is not on the PATH (${probe.error?.message ?? probe.stderr.trim()})` };
+    return {
+      available: false,
+      reason: `the terraform CLI is not on the PATH (${probe.error?.message ?? probe.stderr.trim()})`,
+    };
   }
   const version = (JSON.parse(probe.stdout) as { terraform_version: string }).terraform_version;
   return { available: true, version };
@@ -99,26 +105,41 @@ export class ProviderDoubles {
     const pluginCache = join(tempRoot, "plugin-cache");
     mkdirSync(pluginCache);
     const cliConfig = join(tempRoot, "terraform.rc");
-    const env: Record<string, string> = { ...doublesEnv, TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: pluginCache };
+    const env: Record<string, string> = {
+      ...doublesEnv,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_PLUGIN_CACHE_DIR: pluginCache,
+    };
 
     if (mode === "mirror") {
       const mirror = join(tempRoot, "mirror");
       writeMirror(mirror, serveScript, doublesEnv);
       // Only the mirror: no `direct {}` installation method, so nothing is ever fetched from a registry.
-      writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`);
+      writeFileSync(
+        cliConfig,
+        `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+      );
       return new ProviderDoubles(mode, directoryRoot, tempRoot, env, undefined);
     }
 
     writeFileSync(cliConfig, "# provider doubles: providers attached through TF_REATTACH_PROVIDERS\n");
-    const server = spawn(process.execPath, [serveScript, "reattach"], { env: { ...process.env, ...doublesEnv }, stdio: ["pipe", "pipe", "inherit"] });
+    const server = spawn(process.execPath, [serveScript, "reattach"], {
+      env: { ...process.env, ...doublesEnv },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     const reattach = await new Promise<string>((resolveLine, reject) => {
       let buffer = "";
       server.once("error", reject);
-      server.once("exit", (code) => reject(new Error(`provider doubles exited with code ${code} before they were ready`)));
+      server.once("exit", (code) =>
+        reject(new Error(`provider doubles exited with code ${code} before they were ready`)),
+      );
       server.stdout!.on("data", (chunk: Buffer) => {
         buffer += chunk.toString("utf8");
         const newline = buffer.indexOf("\n");
-        if (newline >= 0) resolveLine(JSON.stringify((JSON.parse(buffer.slice(0, newline)) as { reattachProviders: unknown }).reattachProviders));
+        if (newline >= 0)
+          resolveLine(
+            JSON.stringify((JSON.parse(buffer.slice(0, newline)) as { reattachProviders: unknown }).reattachProviders),
+          );
       });
     });
     server.removeAllListeners("exit");
@@ -174,7 +195,13 @@ function writeMirror(mirror: string, serveScript: string, doublesEnv: Record<str
     const dir = join(mirror, address, version, platform);
     mkdirSync(dir, { recursive: true });
     const defaults = Object.entries(doublesEnv).map(([k, v]) => `: "\${${k}:=${v}}"; export ${k}`);
-    const launcher = ["#!/bin/sh", "# Provider double (test-support/provider-doubles): not the real provider.", ...defaults, `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(serveScript)} plugin ${name}`, ""];
+    const launcher = [
+      "#!/bin/sh",
+      "# Provider double (test-support/provider-doubles): not the real provider.",
+      ...defaults,
+      `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(serveScript)} plugin ${name}`,
+      "",
+    ];
     writeFileSync(join(dir, `terraform-provider-${name}_v${version}`), launcher.join("\n"), { mode: 0o755 });
   }
 }
@@ -235,7 +262,10 @@ export interface StateResource {
 }
 
 export interface StateJson {
-  readonly values?: { readonly root_module: { readonly resources?: readonly StateResource[] }; readonly outputs?: Record<string, OutputValue> };
+  readonly values?: {
+    readonly root_module: { readonly resources?: readonly StateResource[] };
+    readonly outputs?: Record<string, OutputValue>;
+  };
 }
 
 export interface OutputValue {
@@ -254,8 +284,12 @@ export interface ValidateJson {
 export function synthesizedStacks(outDir: string = join(REPO_ROOT, "cdktf.out")): Record<string, string> {
   const manifestFile = join(outDir, "manifest.json");
   if (!existsSync(manifestFile)) return {};
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
-  return Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, join(outDir, s.workingDirectory)]));
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
+    stacks: Record<string, { workingDirectory: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(manifest.stacks).map(([name, s]) => [name, join(outDir, s.workingDirectory)]),
+  );
 }
 
 export class TerraformWorkspace {
@@ -301,14 +335,30 @@ export class TerraformWorkspace {
   /** Runs `terraform <args>` in the workspace; rejects with TerraformCommandError on a non-zero exit unless allowed. */
   run(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
     const started = performance.now();
-    const env = { ...process.env, ...this.doubles.env(), TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+    const env = {
+      ...process.env,
+      ...this.doubles.env(),
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+    };
     return new Promise((resolveRun, reject) => {
-      execFile("terraform", [...args], { cwd: this.dir, env, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-        const result: CommandResult = { exitCode: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr, durationMs: performance.now() - started };
-        this.timings.push({ command: args[0] ?? "", durationMs: result.durationMs });
-        if (result.exitCode !== 0 && !options.allowFailure) reject(new TerraformCommandError(args, result));
-        else resolveRun(result);
-      });
+      execFile(
+        "terraform",
+        [...args],
+        { cwd: this.dir, env, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+        (error, stdout, stderr) => {
+          const result: CommandResult = {
+            exitCode: error ? (typeof error.code === "number" ? error.code : 1) : 0,
+            stdout,
+            stderr,
+            durationMs: performance.now() - started,
+          };
+          this.timings.push({ command: args[0] ?? "", durationMs: result.durationMs });
+          if (result.exitCode !== 0 && !options.allowFailure) reject(new TerraformCommandError(args, result));
+          else resolveRun(result);
+        },
+      );
     });
   }
 

@@ -7,7 +7,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { BENCH_USAGE, readBenchOptions } from "./bench/bench-options";
-import { BenchCase, BenchPaths, benchEnvironment, fleetCases, FLEET_SIZES, oneSiteCases, outdirOf, testSuiteCase } from "./bench/bench-cases";
+import {
+  BenchCase,
+  BenchPaths,
+  benchEnvironment,
+  fleetCases,
+  FLEET_SIZES,
+  oneSiteCases,
+  outdirOf,
+  testSuiteCase,
+} from "./bench/bench-cases";
 import { caseResult, CaseResult, comparisons } from "./bench/bench-report";
 import { fleetConfigText } from "./bench/fleet-config";
 import { machineInfo } from "./bench/machine-info";
@@ -21,7 +30,10 @@ const progress = (text: string) => process.stderr.write(`${text}\n`);
 /** Checks, after the warm-up, that each case synthesized what it claims to: same stack shape, every fleet site. */
 function checkOutputs(workDir: string, baselineDir: string, fleet: readonly BenchCase[]): void {
   const stackJson = (outdir: string) =>
-    JSON.parse(readFileSync(join(outdir, "stacks", "miradore-example", "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+    JSON.parse(readFileSync(join(outdir, "stacks", "miradore-example", "cdk.tf.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
   const differences = shapeDifferences(
     stackShape(stackJson(outdirOf(workDir, "ours-synth"))),
     stackShape(stackJson(join(baselineDir, "cdktf.out"))),
@@ -30,7 +42,9 @@ function checkOutputs(workDir: string, baselineDir: string, fleet: readonly Benc
     throw new Error(`the template baseline does not synthesize the same stack as ours:\n  ${differences.join("\n  ")}`);
   }
   for (const { id, sites } of fleet) {
-    const manifest = JSON.parse(readFileSync(join(outdirOf(workDir, id), "manifest.json"), "utf8")) as { stacks: object };
+    const manifest = JSON.parse(readFileSync(join(outdirOf(workDir, id), "manifest.json"), "utf8")) as {
+      stacks: object;
+    };
     const stacks = Object.keys(manifest.stacks).length;
     if (stacks !== sites) throw new Error(`${id}: expected ${sites} stacks in the manifest, found ${stacks}`);
   }
@@ -50,7 +64,9 @@ function runRounds(cases: readonly BenchCase[], rounds: number, label: string): 
 }
 
 function versionOf(repoRoot: string, packageName: string): string {
-  return (JSON.parse(readFileSync(join(repoRoot, "node_modules", packageName, "package.json"), "utf8")) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(repoRoot, "node_modules", packageName, "package.json"), "utf8")) as { version: string }
+  ).version;
 }
 
 function main(argv: readonly string[]): number {
@@ -113,7 +129,7 @@ function main(argv: readonly string[]): number {
         cdktf: versionOf(repoRoot, "cdktf"),
         cdktfCli: versionOf(repoRoot, "cdktf-cli"),
         tsNode: versionOf(repoRoot, "ts-node"),
-        baselineTypescript: versionOf(repoRoot, "typescript-5"),
+        baselineTypescript: versionOf(repoRoot, "typescript"),
       },
       options: { runs: options.runs, warmupRounds: 1, testRuns: options.skipTests ? 0 : options.testRuns },
       cases: results,

@@ -19,7 +19,9 @@ function upToDate() {
   const { inputs, outputs } = JSON.parse(readFileSync(record, "utf8"));
   if (!outputs.every((file) => existsSync(file))) return false;
   const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
-  return [...inputs, "tools/build.mjs", "tsconfig.json"].every((file) => existsSync(file) && statSync(file).mtimeMs < built);
+  return [...inputs, "tools/build.mjs", "tsconfig.json"].every(
+    (file) => existsSync(file) && statSync(file).mtimeMs < built,
+  );
 }
 
 if (!upToDate()) {

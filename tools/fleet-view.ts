@@ -15,7 +15,11 @@ function main(argv: readonly string[]): number {
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { json: { type: "boolean", default: false }, config: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+      options: {
+        json: { type: "boolean", default: false },
+        config: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
     }));
   } catch (error) {
     process.stderr.write(`fleet: ${(error as Error).message}\n${USAGE}\n`);
@@ -29,7 +33,9 @@ function main(argv: readonly string[]): number {
     const config = loadConfig(values.config === undefined ? {} : { path: values.config });
     const entries = fleetEntries(config.sites);
     process.stdout.write(
-      values.json ? `${JSON.stringify({ source: config.source, sites: entries }, null, 2)}\n` : renderFleetView(entries, config.source),
+      values.json
+        ? `${JSON.stringify({ source: config.source, sites: entries }, null, 2)}\n`
+        : renderFleetView(entries, config.source),
     );
     return 0;
   } catch (error) {

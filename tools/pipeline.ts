@@ -34,7 +34,9 @@ export async function runPipeline(argv: readonly string[], context: CommandConte
   const [name, ...rest] = argv;
   const command = name === undefined ? undefined : PIPELINE_COMMANDS[name];
   if (!command) {
-    context.stderr(`pipeline: ${name === undefined ? "no command given" : `unknown command ${JSON.stringify(name)}`}; one of: ${Object.keys(PIPELINE_COMMANDS).join(", ")}\n`);
+    context.stderr(
+      `pipeline: ${name === undefined ? "no command given" : `unknown command ${JSON.stringify(name)}`}; one of: ${Object.keys(PIPELINE_COMMANDS).join(", ")}\n`,
+    );
     return 2;
   }
   try {

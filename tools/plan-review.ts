@@ -40,7 +40,9 @@ function main(argv: readonly string[]): number {
   try {
     text = readFileSync(source === "-" ? 0 : source, "utf8");
   } catch (error) {
-    process.stderr.write(`plan-review: cannot read ${source === "-" ? "stdin" : source}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `plan-review: cannot read ${source === "-" ? "stdin" : source}: ${(error as Error).message}\n`,
+    );
     return 1;
   }
   try {

@@ -9,9 +9,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ProviderDoubles, REPO_ROOT, TerraformWorkspace, stateResources, synthesizedStacks, terraform } from "../test-support/terraform-harness";
+import {
+  ProviderDoubles,
+  REPO_ROOT,
+  TerraformWorkspace,
+  stateResources,
+  synthesizedStacks,
+  terraform,
+} from "../test-support/terraform-harness";
 
-const BANNER = "EMULATION: Terraform runs against provider doubles and a fake Entra directory on this machine. Nothing is created in Microsoft Entra ID.";
+const BANNER =
+  "EMULATION: Terraform runs against provider doubles and a fake Entra directory on this machine. Nothing is created in Microsoft Entra ID.";
 
 function formatOutput(value: { value: unknown; sensitive: boolean }): string {
   if (value.sensitive) return "(sensitive: hidden)";
@@ -19,7 +27,10 @@ function formatOutput(value: { value: unknown; sensitive: boolean }): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { keep: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { keep: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
   if (values.help) {
     process.stdout.write("usage: npm run sandbox [-- --keep]\n");
     return 0;
@@ -30,7 +41,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const outDir = mkdtempSync(join(tmpdir(), "sandbox-synth-"));
   process.stdout.write(`${BANNER}\n\nSynthesizing the example (npm run synth) into ${outDir} ...\n`);
-  execFileSync("npm", ["run", "--silent", "synth"], { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: outDir }, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npm", ["run", "--silent", "synth"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outDir },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const stacks = synthesizedStacks(outDir);
 
   const doubles = await ProviderDoubles.start();
@@ -46,11 +61,17 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`\n== Stack ${name} (terraform ${terraform.version}, emulated tenant) ==\nCreated:\n`);
       for (const r of resources) process.stdout.write(`  ${r.address}\n      id = ${String(r.values.id)}\n`);
       process.stdout.write("Outputs:\n");
-      for (const [key, value] of Object.entries(await workspace.outputs())) process.stdout.write(`  ${key} = ${formatOutput(value)}\n`);
-      process.stdout.write(`Timings: ${workspace.timings.map((t) => `${t.command} ${Math.round(t.durationMs)} ms`).join(", ")}\n`);
+      for (const [key, value] of Object.entries(await workspace.outputs()))
+        process.stdout.write(`  ${key} = ${formatOutput(value)}\n`);
+      process.stdout.write(
+        `Timings: ${workspace.timings.map((t) => `${t.command} ${Math.round(t.durationMs)} ms`).join(", ")}\n`,
+      );
     }
     process.stdout.write(`\n${BANNER}\n`);
-    if (values.keep) process.stdout.write(`Kept: workspaces ${workspaces.map((w) => w.dir).join(", ")}; fake directory ${doubles.directoryRoot}\n`);
+    if (values.keep)
+      process.stdout.write(
+        `Kept: workspaces ${workspaces.map((w) => w.dir).join(", ")}; fake directory ${doubles.directoryRoot}\n`,
+      );
   } finally {
     if (!values.keep) {
       for (const w of workspaces) w.remove();

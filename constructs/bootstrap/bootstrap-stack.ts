@@ -57,8 +57,13 @@ export class BootstrapStack extends TerraformStack {
       graphAppRoles: roles,
     });
 
-    const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description });
-    output("ARM_CLIENT_ID", this.ci.application.clientId, "CI variable ARM_CLIENT_ID: the deploying identity's client id.");
+    const output = (name: string, value: string, description: string) =>
+      new TerraformOutput(this, name, { value, description });
+    output(
+      "ARM_CLIENT_ID",
+      this.ci.application.clientId,
+      "CI variable ARM_CLIENT_ID: the deploying identity's client id.",
+    );
     output("ARM_TENANT_ID", administrator.tenantId, "CI variable ARM_TENANT_ID: the directory the identity lives in.");
     output(
       "ci_service_principal_object_id",

@@ -30,7 +30,8 @@ export class CiApplication extends GraphClientApplication {
       notes:
         "Privileged: it can grant Microsoft Graph application permissions (AppRoleAssignment.ReadWrite.All). " +
         "Made by the repository's bootstrap stack, run once by an administrator; do not add secrets or owners by hand.",
-      servicePrincipalNotes: "Service principal of the Miradore deployment pipeline. Privileged; managed by the bootstrap stack.",
+      servicePrincipalNotes:
+        "Service principal of the Miradore deployment pipeline. Privileged; managed by the bootstrap stack.",
     });
   }
 }

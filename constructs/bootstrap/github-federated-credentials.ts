@@ -54,7 +54,11 @@ export class GitHubFederatedCredentials extends Construct {
     // Subject formats: GitHub Docs, "OpenID Connect reference", example subject claims.
     const subjects: [string, string, string][] = [
       ["main-branch", `${repo}:ref:refs/heads/${props.mainBranch ?? "main"}`, "workflows on the main branch"],
-      ["environment", `${repo}:environment:${props.deployEnvironment}`, `jobs in the "${props.deployEnvironment}" environment`],
+      [
+        "environment",
+        `${repo}:environment:${props.deployEnvironment}`,
+        `jobs in the "${props.deployEnvironment}" environment`,
+      ],
     ];
     if (props.pullRequests ?? true) subjects.push(["pull-requests", `${repo}:pull_request`, "pull request workflows"]);
 

@@ -19,7 +19,10 @@ function passwordCredentials(block: TerraformBlock | undefined): PasswordCredent
   }
   if (block.type === "azuread_application" && config.password !== undefined) {
     // A single nested block: cdktf writes an object, hand-written JSON may use a one-element list.
-    const passwords = (Array.isArray(config.password) ? config.password : [config.password]) as Record<string, unknown>[];
+    const passwords = (Array.isArray(config.password) ? config.password : [config.password]) as Record<
+      string,
+      unknown
+    >[];
     return passwords.map((password) => ({
       label: "password block: ",
       endDate: password.end_date,
@@ -56,7 +59,9 @@ export function lifetimeOf(endDate: string, view: TerraformView): Lifetime {
   if (expression === undefined) {
     return endDate.includes("${")
       ? { unknown: `end_date ${JSON.stringify(endDate)} is a template the policy cannot read` }
-      : { unknown: `end_date is the literal date ${JSON.stringify(endDate)}, so its lifetime depends on when it is created` };
+      : {
+          unknown: `end_date is the literal date ${JSON.stringify(endDate)}, so its lifetime depends on when it is created`,
+        };
   }
   const hours = hoursAfterCreation(expression.trim(), view);
   return hours === undefined
@@ -113,7 +118,10 @@ export const secretLifetimeWithinMaximum: PolicyRule = {
     "stops working in time and the tenant's own credential policy does not reject it.",
   check: (node, context) => {
     const credentials = passwordCredentials(context.view.blockOf(node));
-    return outcome(credentials.flatMap((credential) => maxLifetimeProblems(credential, context)), credentials.length > 0);
+    return outcome(
+      credentials.flatMap((credential) => maxLifetimeProblems(credential, context)),
+      credentials.length > 0,
+    );
   },
 };
 

@@ -25,7 +25,14 @@ function permissionRequests(block: TerraformBlock): PermissionRequest[] {
   if (block.type === "azuread_application") {
     const blocks = list(block.config.required_resource_access);
     if (blocks === "unknown") {
-      return [{ where: "required_resource_access", apiField: "required_resource_access", api: undefined, permissions: "unknown" }];
+      return [
+        {
+          where: "required_resource_access",
+          apiField: "required_resource_access",
+          api: undefined,
+          permissions: "unknown",
+        },
+      ];
     }
     return blocks.map((entry, index) => {
       const access = entry as Record<string, unknown>;
@@ -77,7 +84,8 @@ function graphRoleGranted(block: TerraformBlock, context: RuleContext): unknown 
   if (block.kind !== "resource" || block.type !== "azuread_app_role_assignment") return undefined;
   const resource = String(block.config.resource_object_id ?? "");
   const isGraph = referencesIn(resource, "data.azuread_service_principal").some(
-    (ref) => context.view.block(`data.azuread_service_principal.${ref.name}`)?.config.client_id === MICROSOFT_GRAPH_APP_ID,
+    (ref) =>
+      context.view.block(`data.azuread_service_principal.${ref.name}`)?.config.client_id === MICROSOFT_GRAPH_APP_ID,
   );
   return isGraph ? block.config.app_role_id : undefined;
 }
@@ -90,17 +98,22 @@ function checkGraphAllowlist(node: IConstruct, context: RuleContext): RuleOutcom
 
   const granted = graphRoleGranted(block, context);
   if (granted !== undefined) {
-    if (!ids.has(granted as string)) problems.push(`grants Microsoft Graph ${roleName(granted)}, outside the allowlist (${names})`);
+    if (!ids.has(granted as string))
+      problems.push(`grants Microsoft Graph ${roleName(granted)}, outside the allowlist (${names})`);
   }
 
   const requests = permissionRequests(block);
   for (const { where, apiField, api, permissions } of requests) {
     if (permissions === "unknown") {
-      problems.push(`${where} lists its permissions as an expression, but must list literal ids so the policy can check them`);
+      problems.push(
+        `${where} lists its permissions as an expression, but must list literal ids so the policy can check them`,
+      );
     } else if (typeof api !== "string" || isExpression(api)) {
       problems.push(`${apiField} is ${show(api)}, but must be a literal API id so the policy can check it`);
     } else if (api !== MICROSOFT_GRAPH_APP_ID) {
-      problems.push(`${where} requests permissions of API ${api}, but only Microsoft Graph (${MICROSOFT_GRAPH_APP_ID}) is expected`);
+      problems.push(
+        `${where} requests permissions of API ${api}, but only Microsoft Graph (${MICROSOFT_GRAPH_APP_ID}) is expected`,
+      );
     } else {
       for (const { id, type } of permissions) {
         if (type === "Role" && !ids.has(id as string)) {
@@ -139,7 +152,10 @@ export const noDelegatedScopes: PolicyRule = {
         ? []
         : permissions
             .filter((permission) => permission.type !== "Role")
-            .map(({ id, type }) => `${where} requests ${show(id)} of API ${show(api)} with type ${show(type)}, but must use type "Role"`),
+            .map(
+              ({ id, type }) =>
+                `${where} requests ${show(id)} of API ${show(api)} with type ${show(type)}, but must use type "Role"`,
+            ),
     );
     return delegated.length > 0 ? violation(delegated.join("; ")) : "ok";
   },

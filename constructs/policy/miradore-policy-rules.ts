@@ -1,9 +1,5 @@
 import { applicationHasOwners, singleTenantOnly } from "./application-rules";
-import {
-  secretHasExplicitEndDate,
-  secretLifetimeIsKnown,
-  secretLifetimeWithinMaximum,
-} from "./client-secret-rules";
+import { secretHasExplicitEndDate, secretLifetimeIsKnown, secretLifetimeWithinMaximum } from "./client-secret-rules";
 import { graphPermissionsWithinAllowlist, noDelegatedScopes } from "./graph-permission-rules";
 import type { PolicyRule } from "./policy-rule";
 import { secretOnlyInSensitiveOutputs } from "./secret-output-rule";

@@ -23,7 +23,8 @@ export type PolicyLog = (line: string) => void;
 export const stderrLog: PolicyLog = (line) => process.stderr.write(`${line}\n`);
 
 /** The annotation text: rule id first (so the error names it), what was found, then why the rule exists. */
-export const annotationMessage = (rule: PolicyRule, detail: string) => `[${rule.id}] ${detail}. Why: ${rule.explanation}`;
+export const annotationMessage = (rule: PolicyRule, detail: string) =>
+  `[${rule.id}] ${detail}. Why: ${rule.explanation}`;
 
 /**
  * Records a finding on its construct through cdktf `Annotations` (an error there stops `app.synth()`), and prints

@@ -28,7 +28,9 @@ export function suppressPolicyRule(scope: IConstruct, suppression: PolicySuppres
   const where = `policy suppression on ${scope.node.path}`;
   const ruleId = typeof suppression.ruleId === "string" ? suppression.ruleId.trim() : "";
   if (!/^\S+$/.test(ruleId)) {
-    throw new Error(`${where}: ruleId is ${JSON.stringify(suppression.ruleId)}, but must name a rule such as "MIR-APP-2"`);
+    throw new Error(
+      `${where}: ruleId is ${JSON.stringify(suppression.ruleId)}, but must name a rule such as "MIR-APP-2"`,
+    );
   }
   const reason = typeof suppression.reason === "string" ? suppression.reason.trim() : "";
   if (reason.length < MIN_SUPPRESSION_REASON_LENGTH) {

@@ -2,8 +2,8 @@
 const HOURS_PER_UNIT: Readonly<Record<string, number>> = {
   ns: 1 / 3.6e12,
   us: 1 / 3.6e9,
-  "µs": 1 / 3.6e9,
-  "μs": 1 / 3.6e9,
+  µs: 1 / 3.6e9,
+  μs: 1 / 3.6e9,
   ms: 1 / 3.6e6,
   s: 1 / 3600,
   m: 1 / 60,
@@ -17,6 +17,9 @@ const WHOLE = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
 export function durationHours(text: string): number | undefined {
   if (text === "0") return 0;
   if (!WHOLE.test(text)) return undefined;
-  const hours = [...text.matchAll(PART)].reduce((sum, [, amount, unit]) => sum + Number(amount) * HOURS_PER_UNIT[unit!]!, 0);
+  const hours = [...text.matchAll(PART)].reduce(
+    (sum, [, amount, unit]) => sum + Number(amount) * HOURS_PER_UNIT[unit!]!,
+    0,
+  );
   return text.startsWith("-") ? -hours : hours;
 }

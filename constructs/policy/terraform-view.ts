@@ -1,10 +1,4 @@
-import {
-  TerraformDataSource,
-  TerraformLocal,
-  TerraformOutput,
-  TerraformResource,
-  TerraformStack,
-} from "cdktf";
+import { TerraformDataSource, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 
 type Json = Record<string, unknown>;
@@ -47,10 +41,22 @@ export class TerraformView {
       }
     }
     for (const [name, config] of Object.entries(asRecord(root.output))) {
-      this.byAddress.set(`output.${name}`, { kind: "output", type: "", name, address: `output.${name}`, config: asRecord(config) });
+      this.byAddress.set(`output.${name}`, {
+        kind: "output",
+        type: "",
+        name,
+        address: `output.${name}`,
+        config: asRecord(config),
+      });
     }
     for (const [name, value] of Object.entries(asRecord(root.locals))) {
-      this.byAddress.set(`local.${name}`, { kind: "local", type: "", name, address: `local.${name}`, config: { value } });
+      this.byAddress.set(`local.${name}`, {
+        kind: "local",
+        type: "",
+        name,
+        address: `local.${name}`,
+        config: { value },
+      });
     }
   }
 

@@ -15,7 +15,13 @@ import {
 } from "./fake-entra/directory-store";
 import { PUBLISHED_APP_IDS } from "./fake-entra/microsoft-graph";
 import { formatRfc3339, parseRfc3339 } from "./planning";
-import { ProviderError, type CallContext, type DataSourceBehaviour, type ProviderDefinition, type ResourceBehaviour } from "./provider-definition";
+import {
+  ProviderError,
+  type CallContext,
+  type DataSourceBehaviour,
+  type ProviderDefinition,
+  type ResourceBehaviour,
+} from "./provider-definition";
 import type { ProviderSchema, SchemaBlock } from "./provider-schema";
 import { isObject, sameValue, UNKNOWN, type TfObject, type TfValue } from "./values";
 
@@ -37,7 +43,16 @@ function zeroUnknowns(block: SchemaBlock, state: TfObject): TfObject {
     if (state[name] !== UNKNOWN) continue;
     const t = attr.type;
     const kind = Array.isArray(t) ? t[0] : t;
-    state[name] = kind === "string" ? "" : kind === "number" ? 0 : kind === "bool" ? false : kind === "map" || kind === "object" ? {} : [];
+    state[name] =
+      kind === "string"
+        ? ""
+        : kind === "number"
+          ? 0
+          : kind === "bool"
+            ? false
+            : kind === "map" || kind === "object"
+              ? {}
+              : [];
   }
   return state;
 }
@@ -45,7 +60,9 @@ function zeroUnknowns(block: SchemaBlock, state: TfObject): TfObject {
 function rfc3339Error(config: TfObject, name: string): ProviderError[] {
   const v = config[name];
   if (typeof v !== "string" || parseRfc3339(v)) return [];
-  return [new ProviderError(`invalid value for ${name}`, `expected "${name}" to be a valid RFC3339 date, got "${v}"`, name)];
+  return [
+    new ProviderError(`invalid value for ${name}`, `expected "${name}" to be a valid RFC3339 date, got "${v}"`, name),
+  ];
 }
 
 /** `/applications/{objectId}` as stable.ParseApplicationID accepts it. */
@@ -57,7 +74,13 @@ function applicationObjectId(value: TfValue | undefined): string | undefined {
 function applicationIdError(config: TfObject): ProviderError[] {
   const v = config.application_id;
   if (typeof v !== "string" || applicationObjectId(v)) return [];
-  return [new ProviderError("invalid value for application_id", `parsing ${JSON.stringify(v)}: expected an Application ID in the format "/applications/{applicationId}"`, "application_id")];
+  return [
+    new ProviderError(
+      "invalid value for application_id",
+      `parsing ${JSON.stringify(v)}: expected an Application ID in the format "/applications/{applicationId}"`,
+      "application_id",
+    ),
+  ];
 }
 
 /**
@@ -66,7 +89,11 @@ function applicationIdError(config: TfObject): ProviderError[] {
  */
 function importById(pattern: RegExp, format: string): (id: string) => TfObject {
   return (id) => {
-    if (!pattern.test(id)) throw new ProviderError("Invalid import ID", `parsing ${JSON.stringify(id)}: expected an ID in the format ${JSON.stringify(format)}`);
+    if (!pattern.test(id))
+      throw new ProviderError(
+        "Invalid import ID",
+        `parsing ${JSON.stringify(id)}: expected an ID in the format ${JSON.stringify(format)}`,
+      );
     return { id };
   };
 }
@@ -89,7 +116,9 @@ function appRolesFromConfig(value: TfValue | undefined): DirectoryAppRole[] {
 function scopeIds(api: TfValue | undefined): TfObject {
   const first = Array.isArray(api) && isObject(api[0]) ? api[0] : undefined;
   const scopes = Array.isArray(first?.oauth2_permission_scope) ? first.oauth2_permission_scope.filter(isObject) : [];
-  return Object.fromEntries(scopes.filter((s) => s.enabled !== false && str(s.value)).map((s) => [s.value as string, s.id as TfValue]));
+  return Object.fromEntries(
+    scopes.filter((s) => s.enabled !== false && str(s.value)).map((s) => [s.value as string, s.id as TfValue]),
+  );
 }
 
 /** The attributes both the service principal resource and data source read from Graph. */
@@ -139,10 +168,21 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
     planStyle: "sdk",
     forceNew: ["template_id"],
     validate(config) {
-      const audiences = ["AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"];
+      const audiences = [
+        "AzureADMyOrg",
+        "AzureADMultipleOrgs",
+        "AzureADandPersonalMicrosoftAccount",
+        "PersonalMicrosoftAccount",
+      ];
       const v = config.sign_in_audience;
       if (typeof v === "string" && !audiences.includes(v)) {
-        return [new ProviderError("invalid value for sign_in_audience", `expected sign_in_audience to be one of [${audiences.join(" ")}], got ${v}`, "sign_in_audience")];
+        return [
+          new ProviderError(
+            "invalid value for sign_in_audience",
+            `expected sign_in_audience to be one of [${audiences.join(" ")}], got ${v}`,
+            "sign_in_audience",
+          ),
+        ];
       }
       return [];
     },
@@ -154,8 +194,15 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
     create(planned, ctx) {
       return updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
         const displayName = str(planned.display_name) ?? "";
-        if (planned.prevent_duplicate_names === true && Object.values(doc.applications).some((a) => a.displayName === displayName)) {
-          throw new ProviderError("Duplicate display name", `A resource with this identifier already exists: existing Application with display name "${displayName}" was found`, "display_name");
+        if (
+          planned.prevent_duplicate_names === true &&
+          Object.values(doc.applications).some((a) => a.displayName === displayName)
+        ) {
+          throw new ProviderError(
+            "Duplicate display name",
+            `A resource with this identifier already exists: existing Application with display name "${displayName}" was found`,
+            "display_name",
+          );
         }
         const objectId = randomUUID();
         const appId = randomUUID();
@@ -184,7 +231,11 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
       return updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
         const objectId = applicationObjectId(prior.id) ?? "";
         const app = doc.applications[objectId];
-        if (!app) throw new ProviderError("Could not update application", `Application with object ID "${objectId}" was not found`);
+        if (!app)
+          throw new ProviderError(
+            "Could not update application",
+            `Application with object ID "${objectId}" was not found`,
+          );
         const state = computedFrom(planned, doc, objectId, app.appId);
         Object.assign(app, {
           displayName: str(planned.display_name) ?? "",
@@ -204,7 +255,9 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
         for (const sp of Object.values(doc.servicePrincipals)) {
           if (sp.appId !== app.appId || sp.builtIn) continue;
           delete doc.servicePrincipals[sp.objectId];
-          doc.appRoleAssignments = doc.appRoleAssignments.filter((a) => a.principalId !== sp.objectId && a.resourceId !== sp.objectId);
+          doc.appRoleAssignments = doc.appRoleAssignments.filter(
+            (a) => a.principalId !== sp.objectId && a.resourceId !== sp.objectId,
+          );
         }
       });
     },
@@ -219,7 +272,12 @@ function servicePrincipalObjectId(value: TfValue | undefined): string {
 
 function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
   const stateOf = (planned: TfObject, sp: DirectoryServicePrincipal, doc: TenantDocument): TfObject =>
-    zeroUnknowns(block, { ...planned, ...servicePrincipalAttributes(sp, doc), client_id: planned.client_id ?? sp.appId, tags: planned.tags === UNKNOWN ? [] : planned.tags });
+    zeroUnknowns(block, {
+      ...planned,
+      ...servicePrincipalAttributes(sp, doc),
+      client_id: planned.client_id ?? sp.appId,
+      tags: planned.tags === UNKNOWN ? [] : planned.tags,
+    });
   return {
     planStyle: "sdk",
     forceNew: ["client_id"],
@@ -229,10 +287,18 @@ function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
         const app = Object.values(doc.applications).find((a) => a.appId === clientId);
         const existing = Object.values(doc.servicePrincipals).find((sp) => sp.appId === clientId);
         if (existing && planned.use_existing !== true) {
-          throw new ProviderError("Could not create service principal", `An existing service principal for client ID "${clientId}" was found; set use_existing to take it over`, "client_id");
+          throw new ProviderError(
+            "Could not create service principal",
+            `An existing service principal for client ID "${clientId}" was found; set use_existing to take it over`,
+            "client_id",
+          );
         }
         if (!existing && !app) {
-          throw new ProviderError("Could not create service principal", `unexpected status 400 with OData error: Request_BadRequest: The appId '${clientId}' of the service principal does not reference a valid application object.`, "client_id");
+          throw new ProviderError(
+            "Could not create service principal",
+            `unexpected status 400 with OData error: Request_BadRequest: The appId '${clientId}' of the service principal does not reference a valid application object.`,
+            "client_id",
+          );
         }
         const sp: DirectoryServicePrincipal = existing ?? {
           objectId: randomUUID(),
@@ -251,12 +317,20 @@ function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
       const doc = readTenant(ctx.directoryRoot, tenantOf(ctx));
       const sp = doc.servicePrincipals[servicePrincipalObjectId(state.id)];
       if (!sp) return null;
-      return { ...(sp.settings as TfObject), ...servicePrincipalAttributes(sp, doc), tags: (sp.settings as TfObject).tags ?? [] };
+      return {
+        ...(sp.settings as TfObject),
+        ...servicePrincipalAttributes(sp, doc),
+        tags: (sp.settings as TfObject).tags ?? [],
+      };
     },
     update(prior, planned, ctx) {
       return updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
         const sp = doc.servicePrincipals[servicePrincipalObjectId(prior.id)];
-        if (!sp) throw new ProviderError("Could not update service principal", `Service principal "${String(prior.id)}" was not found`);
+        if (!sp)
+          throw new ProviderError(
+            "Could not update service principal",
+            `Service principal "${String(prior.id)}" was not found`,
+          );
         const state = stateOf(planned, sp, doc);
         sp.settings = state;
         return state;
@@ -267,7 +341,9 @@ function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
         const objectId = servicePrincipalObjectId(state.id);
         if (state.use_existing === true || doc.servicePrincipals[objectId]?.builtIn) return;
         delete doc.servicePrincipals[objectId];
-        doc.appRoleAssignments = doc.appRoleAssignments.filter((a) => a.principalId !== objectId && a.resourceId !== objectId);
+        doc.appRoleAssignments = doc.appRoleAssignments.filter(
+          (a) => a.principalId !== objectId && a.resourceId !== objectId,
+        );
       });
     },
   };
@@ -286,18 +362,35 @@ const appRoleAssignmentResource: ResourceBehaviour = {
       const resource = doc.servicePrincipals[resourceId];
       if (!resource) {
         // The provider reports this on principal_object_id (sic, v3.7.0).
-        throw new ProviderError(`Service principal not found for resource (Object ID: "${resourceId}")`, "", "principal_object_id");
+        throw new ProviderError(
+          `Service principal not found for resource (Object ID: "${resourceId}")`,
+          "",
+          "principal_object_id",
+        );
       }
       const principal = doc.servicePrincipals[principalId];
       if (!principal) {
-        throw new ProviderError("Could not create app role assignment", `unexpected status 404 with OData error: Request_ResourceNotFound: Resource '${principalId}' does not exist or one of its queried reference-property objects are not present.`);
+        throw new ProviderError(
+          "Could not create app role assignment",
+          `unexpected status 404 with OData error: Request_ResourceNotFound: Resource '${principalId}' does not exist or one of its queried reference-property objects are not present.`,
+        );
       }
       const role = resource.appRoles.find((r) => r.id.toLowerCase() === appRoleId.toLowerCase() && r.enabled);
       if (!role) {
-        throw new ProviderError("Could not create app role assignment", `unexpected status 400 with OData error: Request_BadRequest: Permission being assigned was not found on application '${resource.appId}'.`);
+        throw new ProviderError(
+          "Could not create app role assignment",
+          `unexpected status 400 with OData error: Request_BadRequest: Permission being assigned was not found on application '${resource.appId}'.`,
+        );
       }
-      if (doc.appRoleAssignments.some((a) => a.resourceId === resourceId && a.principalId === principalId && a.appRoleId === role.id)) {
-        throw new ProviderError("Could not create app role assignment", "unexpected status 409 with OData error: Request_BadRequest: Permission being assigned already exists on the object");
+      if (
+        doc.appRoleAssignments.some(
+          (a) => a.resourceId === resourceId && a.principalId === principalId && a.appRoleId === role.id,
+        )
+      ) {
+        throw new ProviderError(
+          "Could not create app role assignment",
+          "unexpected status 409 with OData error: Request_BadRequest: Permission being assigned already exists on the object",
+        );
       }
       const assignment = {
         id: randomBytes(32).toString("base64url").slice(0, 43),
@@ -318,10 +411,15 @@ const appRoleAssignmentResource: ResourceBehaviour = {
       };
     });
   },
-  importState: importById(/^\/servicePrincipals\/[^/]+\/appRoleAssignedTo\/[^/]+$/, "/servicePrincipals/{resourceId}/appRoleAssignedTo/{appRoleAssignmentId}"),
+  importState: importById(
+    /^\/servicePrincipals\/[^/]+\/appRoleAssignedTo\/[^/]+$/,
+    "/servicePrincipals/{resourceId}/appRoleAssignedTo/{appRoleAssignmentId}",
+  ),
   read(state, ctx) {
     const m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignedTo\/([^/]+)$/.exec(str(state.id) ?? "");
-    const a = readTenant(ctx.directoryRoot, tenantOf(ctx)).appRoleAssignments.find((x) => x.resourceId === m?.[1] && x.id === m?.[2]);
+    const a = readTenant(ctx.directoryRoot, tenantOf(ctx)).appRoleAssignments.find(
+      (x) => x.resourceId === m?.[1] && x.id === m?.[2],
+    );
     if (!a) return null;
     return {
       ...state,
@@ -335,7 +433,9 @@ const appRoleAssignmentResource: ResourceBehaviour = {
   },
   delete(state, ctx) {
     updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
-      doc.appRoleAssignments = doc.appRoleAssignments.filter((a) => !String(state.id).endsWith(`/appRoleAssignedTo/${a.id}`));
+      doc.appRoleAssignments = doc.appRoleAssignments.filter(
+        (a) => !String(state.id).endsWith(`/appRoleAssignedTo/${a.id}`),
+      );
     });
   },
 };
@@ -357,9 +457,20 @@ const applicationPasswordResource: ResourceBehaviour = {
   validate(config) {
     const conflict =
       config.end_date !== null && config.end_date_relative !== null
-        ? [new ProviderError("Conflicting configuration arguments", `"end_date": conflicts with end_date_relative`, "end_date")]
+        ? [
+            new ProviderError(
+              "Conflicting configuration arguments",
+              `"end_date": conflicts with end_date_relative`,
+              "end_date",
+            ),
+          ]
         : [];
-    return [...applicationIdError(config), ...rfc3339Error(config, "start_date"), ...rfc3339Error(config, "end_date"), ...conflict];
+    return [
+      ...applicationIdError(config),
+      ...rfc3339Error(config, "start_date"),
+      ...rfc3339Error(config, "end_date"),
+      ...conflict,
+    ];
   },
   create(planned, ctx) {
     return updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
@@ -368,11 +479,19 @@ const applicationPasswordResource: ResourceBehaviour = {
       if (!app) throw new ProviderError(`Application with object ID "${objectId}" was not found`, "", "application_id");
       const start = str(planned.start_date) ? parseRfc3339(planned.start_date as string)! : ctx.now();
       // Graph's default lifetime when no end date is given (v3.7.0 no longer reads end_date_relative).
-      const end = str(planned.end_date) ? parseRfc3339(planned.end_date as string)! : new Date(start.getTime() + TWO_YEARS_DAYS * 86400 * 1000);
+      const end = str(planned.end_date)
+        ? parseRfc3339(planned.end_date as string)!
+        : new Date(start.getTime() + TWO_YEARS_DAYS * 86400 * 1000);
       const keyId = randomUUID();
       const secret = generateSecret();
       const displayName = str(planned.display_name) ?? null;
-      app.passwordCredentials.push({ keyId, displayName, startDateTime: formatRfc3339(start), endDateTime: formatRfc3339(end), hint: secret.slice(0, 3) });
+      app.passwordCredentials.push({
+        keyId,
+        displayName,
+        startDateTime: formatRfc3339(start),
+        endDateTime: formatRfc3339(end),
+        hint: secret.slice(0, 3),
+      });
       return {
         ...planned,
         id: `${objectId}/password/${keyId}`,
@@ -435,24 +554,45 @@ const federatedIdentityCredentialResource: ResourceBehaviour = {
       if (!app) throw new ProviderError(`Application with object ID "${objectId}" was not found`, "", "application_id");
       const name = str(planned.display_name) ?? "";
       if (app.federatedIdentityCredentials.some((c) => c.name === name)) {
-        throw new ProviderError("Could not create federated identity credential", `unexpected status 409: FederatedIdentityCredential with name ${name} already exists.`);
+        throw new ProviderError(
+          "Could not create federated identity credential",
+          `unexpected status 409: FederatedIdentityCredential with name ${name} already exists.`,
+        );
       }
       const id = randomUUID();
       app.federatedIdentityCredentials.push({ id, name, ...federatedCredentialFields(planned) });
-      return { ...planned, id: `${objectId}/federatedIdentityCredential/${id}`, credential_id: id, description: planned.description ?? null };
+      return {
+        ...planned,
+        id: `${objectId}/federatedIdentityCredential/${id}`,
+        credential_id: id,
+        description: planned.description ?? null,
+      };
     });
   },
   read(state, ctx) {
     const { objectId, credentialId } = federatedCredentialIds(state.id);
-    const c = readTenant(ctx.directoryRoot, tenantOf(ctx)).applications[objectId]?.federatedIdentityCredentials.find((x) => x.id === credentialId);
+    const c = readTenant(ctx.directoryRoot, tenantOf(ctx)).applications[objectId]?.federatedIdentityCredentials.find(
+      (x) => x.id === credentialId,
+    );
     if (!c) return null;
-    return { ...state, display_name: c.name, issuer: c.issuer, subject: c.subject, audiences: c.audiences, description: c.description };
+    return {
+      ...state,
+      display_name: c.name,
+      issuer: c.issuer,
+      subject: c.subject,
+      audiences: c.audiences,
+      description: c.description,
+    };
   },
   update(prior, planned, ctx) {
     const { objectId, credentialId } = federatedCredentialIds(prior.id);
     updateTenant(ctx.directoryRoot, tenantOf(ctx), (doc) => {
       const c = doc.applications[objectId]?.federatedIdentityCredentials.find((x) => x.id === credentialId);
-      if (!c) throw new ProviderError("Could not update federated identity credential", `Federated identity credential "${String(prior.id)}" was not found`);
+      if (!c)
+        throw new ProviderError(
+          "Could not update federated identity credential",
+          `Federated identity credential "${String(prior.id)}" was not found`,
+        );
       Object.assign(c, federatedCredentialFields(planned));
     });
     return planned;
@@ -472,7 +612,13 @@ const clientConfigData: DataSourceBehaviour = {
   read(config, ctx) {
     const doc = readTenant(ctx.directoryRoot, tenantOf(ctx));
     const { clientId, objectId } = doc.deployer;
-    return { ...config, tenant_id: doc.tenantId, client_id: clientId, object_id: objectId, id: `${doc.tenantId}-${clientId}-${objectId}` };
+    return {
+      ...config,
+      tenant_id: doc.tenantId,
+      client_id: clientId,
+      object_id: objectId,
+      id: `${doc.tenantId}-${clientId}-${objectId}`,
+    };
   },
 };
 
@@ -484,22 +630,35 @@ const servicePrincipalData: DataSourceBehaviour = {
     const given = LOOKUP_ARGS.filter((n) => config[n] !== null);
     if (given.length === 1) return [];
     const all = LOOKUP_ARGS.join(",");
-    const detail = given.length === 0 ? `"${LOOKUP_ARGS[0]}": one of \`${all}\` must be specified` : `"${given[0]}": only one of \`${all}\` can be specified, but \`${given.join(",")}\` were specified.`;
+    const detail =
+      given.length === 0
+        ? `"${LOOKUP_ARGS[0]}": one of \`${all}\` must be specified`
+        : `"${given[0]}": only one of \`${all}\` can be specified, but \`${given.join(",")}\` were specified.`;
     return [new ProviderError("Invalid combination of arguments", detail)];
   },
   read(config, ctx) {
     const doc = readTenant(ctx.directoryRoot, tenantOf(ctx));
     const all = Object.values(doc.servicePrincipals);
-    const [field, filter] = config.object_id !== null
-      ? ["object_id", (sp: DirectoryServicePrincipal) => sp.objectId === config.object_id]
-      : config.client_id !== null
-        ? ["client_id", (sp: DirectoryServicePrincipal) => sp.appId === config.client_id]
-        : ["display_name", (sp: DirectoryServicePrincipal) => sp.displayName === config.display_name];
+    const [field, filter] =
+      config.object_id !== null
+        ? ["object_id", (sp: DirectoryServicePrincipal) => sp.objectId === config.object_id]
+        : config.client_id !== null
+          ? ["client_id", (sp: DirectoryServicePrincipal) => sp.appId === config.client_id]
+          : ["display_name", (sp: DirectoryServicePrincipal) => sp.displayName === config.display_name];
     const found = all.filter(filter);
     if (found.length === 0) {
-      throw new ProviderError("Service principal not found", `no service principals found matching filter: ${field} eq '${String(config[field])}'`, field);
+      throw new ProviderError(
+        "Service principal not found",
+        `no service principals found matching filter: ${field} eq '${String(config[field])}'`,
+        field,
+      );
     }
-    if (found.length > 1) throw new ProviderError("Multiple service principals found", `found multiple service principals matching ${field} '${String(config[field])}'`, field);
+    if (found.length > 1)
+      throw new ProviderError(
+        "Multiple service principals found",
+        `found multiple service principals matching ${field} '${String(config[field])}'`,
+        field,
+      );
     const sp = found[0]!;
     return {
       ...config,

@@ -41,7 +41,8 @@ export async function bundleDoubles(repoRoot: string): Promise<DoublesBundle> {
     logLevel: "warning",
   });
   mkdirSync(join(staging, "proto"), { recursive: true });
-  for (const f of readdirSync(join(SOURCE_DIR, "proto"))) copyFileSync(join(SOURCE_DIR, "proto", f), join(staging, "proto", f));
+  for (const f of readdirSync(join(SOURCE_DIR, "proto")))
+    copyFileSync(join(SOURCE_DIR, "proto", f), join(staging, "proto", f));
   try {
     renameSync(staging, outDir);
   } catch (error) {

@@ -15,7 +15,15 @@
 // sensitivity flags, and schema versions (taken as 0).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NestingMode, ProviderName, ProviderSchema, SchemaAttribute, SchemaBlock, SchemaBlockType, TypeSchema } from "./provider-schema";
+import type {
+  NestingMode,
+  ProviderName,
+  ProviderSchema,
+  SchemaAttribute,
+  SchemaBlock,
+  SchemaBlockType,
+  TypeSchema,
+} from "./provider-schema";
 
 interface JsiiTypeRef {
   readonly primitive?: string;
@@ -104,14 +112,20 @@ const GETTER_TYPES: readonly [RegExp, unknown][] = [
   [/^this\.getBooleanMapAttribute\('(\w+)'\)$/, ["map", "bool"]],
 ];
 
-const MAP_CLASSES: Record<string, unknown> = { "cdktf.StringMap": ["map", "string"], "cdktf.NumberMap": ["map", "number"], "cdktf.BooleanMap": ["map", "bool"] };
+const MAP_CLASSES: Record<string, unknown> = {
+  "cdktf.StringMap": ["map", "string"],
+  "cdktf.NumberMap": ["map", "number"],
+  "cdktf.BooleanMap": ["map", "bool"],
+};
 
 class JsiiSchemaReader {
   private readonly types: Record<string, JsiiType>;
   private readonly sources = new Map<string, string>();
 
   constructor(private readonly packageDir: string) {
-    this.types = (JSON.parse(readFileSync(join(packageDir, ".jsii"), "utf8")) as { types: Record<string, JsiiType> }).types;
+    this.types = (
+      JSON.parse(readFileSync(join(packageDir, ".jsii"), "utf8")) as { types: Record<string, JsiiType> }
+    ).types;
   }
 
   allTypes(): JsiiType[] {
@@ -119,7 +133,10 @@ class JsiiSchemaReader {
   }
 
   private source(type: JsiiType): string {
-    const file = join(this.packageDir, (type.locationInModule?.filename ?? "").replace(/^src\//, "lib/").replace(/\.ts$/, ".js"));
+    const file = join(
+      this.packageDir,
+      (type.locationInModule?.filename ?? "").replace(/^src\//, "lib/").replace(/\.ts$/, ".js"),
+    );
     let text = this.sources.get(file);
     if (text === undefined) {
       text = readFileSync(file, "utf8");
@@ -140,20 +157,28 @@ class JsiiSchemaReader {
   /** Entries of a generated `const attrs = { name: { value, isBlock, type, storageClassType } }` table. */
   private hclAttributes(body: string): { name: string; isBlock: boolean; kind: string; storage: string }[] {
     const entry = /(\w+): \{\s*value: [^\n]+\n\s*isBlock: (true|false),\s*type: "(\w+)",\s*storageClassType: "(\w+)",/g;
-    return [...body.matchAll(entry)].map((m) => ({ name: m[1]!, isBlock: m[2] === "true", kind: m[3]!, storage: m[4]! }));
+    return [...body.matchAll(entry)].map((m) => ({
+      name: m[1]!,
+      isBlock: m[2] === "true",
+      kind: m[3]!,
+      storage: m[4]!,
+    }));
   }
 
   /** Read-only attributes of a generated class: members marked `computed: true, optional: false`. */
   private computedAttributes(owner: JsiiType, body: string): Record<string, SchemaAttribute> {
     const out: Record<string, SchemaAttribute> = {};
-    const marked = /\/\/ (\w+) - computed: true, optional: false, required: false\n\s*(?:get \w+\(\) \{\s*return ([^;]+);|this\._\w+ = new ([\w.]+)\(this, "\w+"(?:, (true|false))?\);)/g;
+    const marked =
+      /\/\/ (\w+) - computed: true, optional: false, required: false\n\s*(?:get \w+\(\) \{\s*return ([^;]+);|this\._\w+ = new ([\w.]+)\(this, "\w+"(?:, (true|false))?\);)/g;
     for (const m of body.matchAll(marked)) {
       const [, name, getter, cls, wrapsSet] = m;
       let type: unknown;
       if (getter !== undefined) {
         const member = /^this\._(\w+)$/.exec(getter);
         if (member) {
-          const init = new RegExp(`this\\._${member[1]} = new ([\\w.]+)\\(this, "\\w+"(?:, (true|false))?\\);`).exec(body);
+          const init = new RegExp(`this\\._${member[1]} = new ([\\w.]+)\\(this, "\\w+"(?:, (true|false))?\\);`).exec(
+            body,
+          );
           type = init ? this.classType(owner, init[1]!, init[2]) : undefined;
         } else {
           type = GETTER_TYPES.find(([re]) => re.test(getter))?.[1];
@@ -174,15 +199,27 @@ class JsiiSchemaReader {
     const element = `${cls.slice(0, -"List".length)}OutputReference`;
     const body = this.section(owner, `class ${element} extends`, `exports.${element} =`);
     const attrs = this.computedAttributes(owner, body);
-    return [wrapsSet === "true" ? "set" : "list", ["object", Object.fromEntries(Object.entries(attrs).map(([k, a]) => [k, a.type]))]];
+    return [
+      wrapsSet === "true" ? "set" : "list",
+      ["object", Object.fromEntries(Object.entries(attrs).map(([k, a]) => [k, a.type]))],
+    ];
   }
 
   private jsiiProperty(structFqn: string, tfName: string): JsiiProperty | undefined {
-    return this.types[structFqn]?.properties?.find((p) => snakeCase(p.name) === tfName || (p.docs?.remarks ?? p.docs?.summary ?? "").includes(`#${tfName} `));
+    return this.types[structFqn]?.properties?.find(
+      (p) => snakeCase(p.name) === tfName || (p.docs?.remarks ?? p.docs?.summary ?? "").includes(`#${tfName} `),
+    );
   }
 
   /** A block: settable arguments from the hcl table, read-only ones from the output class, flags from the jsii struct. */
-  block(owner: JsiiType, hclBody: string, outputBody: string, structFqn: string, path: string, typeName: string): SchemaBlock {
+  block(
+    owner: JsiiType,
+    hclBody: string,
+    outputBody: string,
+    structFqn: string,
+    path: string,
+    typeName: string,
+  ): SchemaBlock {
     const attributes: Record<string, SchemaAttribute> = {};
     const blockTypes: Record<string, SchemaBlockType> = {};
     const optionalComputed = OPTIONAL_AND_COMPUTED[typeName] ?? [];
@@ -193,11 +230,16 @@ class JsiiSchemaReader {
       const qualified = path ? `${path}.${entry.name}` : entry.name;
       if (!entry.isBlock) {
         const type = SIMPLE_TYPES[`${entry.kind}/${entry.storage}`];
-        if (type === undefined) throw new Error(`jsii schema: unsupported argument type ${entry.kind}/${entry.storage} of ${typeName}.${qualified}`);
+        if (type === undefined)
+          throw new Error(
+            `jsii schema: unsupported argument type ${entry.kind}/${entry.storage} of ${typeName}.${qualified}`,
+          );
         attributes[entry.name] = {
           type,
           ...(optional ? { optional: true } : { required: true }),
-          ...(optional && ((entry.name === "id" && !path) || optionalComputed.includes(qualified)) ? { computed: true } : {}),
+          ...(optional && ((entry.name === "id" && !path) || optionalComputed.includes(qualified))
+            ? { computed: true }
+            : {}),
           ...(sensitive.includes(qualified) ? { sensitive: true } : {}),
         };
         continue;
@@ -207,7 +249,11 @@ class JsiiSchemaReader {
       if (!struct || !structType) throw new Error(`jsii schema: no struct for block ${typeName}.${qualified}`);
       const nesting: NestingMode = entry.kind === "struct" ? "single" : (entry.kind as NestingMode);
       const nestedHcl = this.section(owner, `function ${lowerFirst(structType.name)}ToHclTerraform(`, "\n}\n");
-      const nestedOutput = this.section(owner, `class ${structType.name}OutputReference extends`, `exports.${structType.name}OutputReference =`);
+      const nestedOutput = this.section(
+        owner,
+        `class ${structType.name}OutputReference extends`,
+        `exports.${structType.name}OutputReference =`,
+      );
       blockTypes[entry.name] = {
         nesting_mode: nesting,
         block: this.block(owner, nestedHcl, nestedOutput, struct.fqn, qualified, typeName),
@@ -245,7 +291,10 @@ export function deriveSchemaFromJsii(repoRoot: string, name: ProviderName): Prov
   let provider: TypeSchema = { version: 0, block: {} };
   for (const type of reader.allTypes()) {
     if (type.kind !== "class") continue;
-    const link = /^Represents a \{@link https:\/\/registry\.terraform\.io\/providers\/[^ ]+?\/docs(?:\/(resources|data-sources)\/\w+)? (\w+)\}/.exec(type.docs?.summary ?? "");
+    const link =
+      /^Represents a \{@link https:\/\/registry\.terraform\.io\/providers\/[^ ]+?\/docs(?:\/(resources|data-sources)\/\w+)? (\w+)\}/.exec(
+        type.docs?.summary ?? "",
+      );
     if (!link) continue;
     const [, kind, typeName] = link;
     if (kind === "resources") resources[typeName!] = reader.classSchema(type, typeName!);

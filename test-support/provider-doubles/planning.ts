@@ -25,14 +25,17 @@ function completeByType(type: unknown, value: TfValue | undefined): TfValue {
 export function completeObject(block: SchemaBlock, value: TfObject | null | undefined): TfObject {
   const source = value ?? {};
   const out: TfObject = {};
-  for (const [name, attr] of Object.entries(block.attributes ?? {})) out[name] = completeByType(attr.type, source[name]);
+  for (const [name, attr] of Object.entries(block.attributes ?? {}))
+    out[name] = completeByType(attr.type, source[name]);
   for (const [name, bt] of Object.entries(block.block_types ?? {})) {
     const v = source[name];
     if (v === UNKNOWN) out[name] = UNKNOWN;
     else if (bt.nesting_mode === "list" || bt.nesting_mode === "set") {
       out[name] = Array.isArray(v) ? v.map((e) => (isObject(e) ? completeObject(bt.block, e) : e)) : [];
     } else if (bt.nesting_mode === "map") {
-      out[name] = isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, isObject(e) ? completeObject(bt.block, e) : e])) : {};
+      out[name] = isObject(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, e]) => [k, isObject(e) ? completeObject(bt.block, e) : e]))
+        : {};
     } else if (bt.nesting_mode === "group") out[name] = completeObject(bt.block, isObject(v) ? v : null);
     else out[name] = isObject(v) ? completeObject(bt.block, v) : null;
   }
@@ -48,7 +51,9 @@ function markComputedUnknown(block: SchemaBlock, planned: TfObject, config: TfOb
     const p = planned[name];
     const c = config?.[name];
     if (Array.isArray(p)) {
-      p.forEach((e, i) => isObject(e) && markComputedUnknown(bt.block, e, Array.isArray(c) && isObject(c[i]) ? c[i] : null));
+      p.forEach(
+        (e, i) => isObject(e) && markComputedUnknown(bt.block, e, Array.isArray(c) && isObject(c[i]) ? c[i] : null),
+      );
     } else if (isObject(p) && bt.nesting_mode !== "map") {
       markComputedUnknown(bt.block, p, isObject(c) ? c : null);
     }
@@ -74,17 +79,24 @@ export function planResourceChange(
   } else if (behaviour.planStyle === "framework" && !sameValue(prior, planned)) {
     // terraform-plugin-framework marks computed values unknown on any change, unless a plan modifier keeps them.
     for (const [name, attr] of Object.entries(block.attributes ?? {})) {
-      if (attr.computed && (config[name] ?? null) === null && !behaviour.keepOnUpdate?.includes(name)) planned[name] = UNKNOWN;
+      if (attr.computed && (config[name] ?? null) === null && !behaviour.keepOnUpdate?.includes(name))
+        planned[name] = UNKNOWN;
     }
   }
   behaviour.modifyPlan?.({ prior, planned, config, ctx });
   const requiresReplace =
-    prior === null ? [] : (behaviour.forceNew ?? []).filter((name) => !sameValue(prior[name] ?? null, planned[name] ?? null));
+    prior === null
+      ? []
+      : (behaviour.forceNew ?? []).filter((name) => !sameValue(prior[name] ?? null, planned[name] ?? null));
   return { planned, requiresReplace };
 }
 
 /** Validation shared by every type: the behaviour's own checks, given a complete configuration object. */
-export function validateConfig(block: SchemaBlock, validate: ((c: TfObject) => ProviderError[]) | undefined, config: TfValue): ProviderError[] {
+export function validateConfig(
+  block: SchemaBlock,
+  validate: ((c: TfObject) => ProviderError[]) | undefined,
+  config: TfValue,
+): ProviderError[] {
   if (!validate || !isObject(config)) return [];
   return validate(completeObject(block, config));
 }
@@ -94,7 +106,8 @@ export function assertWhollyKnown(typeName: string, value: TfValue, path = ""): 
   if (!containsUnknown(value)) return;
   if (value === UNKNOWN) throw new Error(`provider double bug: ${typeName} apply left ${path || "the object"} unknown`);
   if (Array.isArray(value)) value.forEach((v, i) => assertWhollyKnown(typeName, v, `${path}[${i}]`));
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) assertWhollyKnown(typeName, v, path ? `${path}.${k}` : k);
+  else if (isObject(value))
+    for (const [k, v] of Object.entries(value)) assertWhollyKnown(typeName, v, path ? `${path}.${k}` : k);
 }
 
 /** An RFC 3339 timestamp as Go's time.RFC3339 prints a UTC time: whole seconds, `Z`. */

@@ -64,27 +64,37 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
 
   const resourceSchema = (type: string): TypeSchema => {
     const s = definition.schema.resource_schemas?.[type];
-    if (!s) throw new ProviderError("Unknown resource type", `${definition.name} double has no resource type "${type}"`);
+    if (!s)
+      throw new ProviderError("Unknown resource type", `${definition.name} double has no resource type "${type}"`);
     return s;
   };
   const resourceBehaviour = (type: string) => {
     const b = definition.resources[type];
-    if (!b) throw new ProviderError("Resource type not emulated", `the ${definition.name} provider double does not emulate "${type}" (only ${Object.keys(definition.resources).join(", ")})`);
+    if (!b)
+      throw new ProviderError(
+        "Resource type not emulated",
+        `the ${definition.name} provider double does not emulate "${type}" (only ${Object.keys(definition.resources).join(", ")})`,
+      );
     return b;
   };
 
   const fault = async (operation: FaultRule["operation"], type: string): Promise<void> => {
     const triggered = takeFault(directoryRoot, operation, type);
     if (triggered?.delayMs) await sleep(triggered.delayMs);
-    if (triggered?.error) throw new ProviderError(triggered.summary ?? `Injected fault on ${operation} of ${type}`, triggered.error);
+    if (triggered?.error)
+      throw new ProviderError(triggered.summary ?? `Injected fault on ${operation} of ${type}`, triggered.error);
   };
 
   return {
     GetSchema: () => {
       protoSchema ??= {
         provider: toProtoSchema(definition.schema.provider),
-        resource_schemas: Object.fromEntries(Object.entries(definition.schema.resource_schemas ?? {}).map(([k, s]) => [k, toProtoSchema(s)])),
-        data_source_schemas: Object.fromEntries(Object.entries(definition.schema.data_source_schemas ?? {}).map(([k, s]) => [k, toProtoSchema(s)])),
+        resource_schemas: Object.fromEntries(
+          Object.entries(definition.schema.resource_schemas ?? {}).map(([k, s]) => [k, toProtoSchema(s)]),
+        ),
+        data_source_schemas: Object.fromEntries(
+          Object.entries(definition.schema.data_source_schemas ?? {}).map(([k, s]) => [k, toProtoSchema(s)]),
+        ),
         server_capabilities: { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false },
         diagnostics: [],
       };
@@ -97,17 +107,33 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     },
     ValidateResourceTypeConfig: (req) => {
       const behaviour = resourceBehaviour(req.type_name);
-      const errors = validateConfig(resourceSchema(req.type_name).block, behaviour.validate?.bind(behaviour), decodeDynamicValue(req.config));
+      const errors = validateConfig(
+        resourceSchema(req.type_name).block,
+        behaviour.validate?.bind(behaviour),
+        decodeDynamicValue(req.config),
+      );
       return { diagnostics: errors.map(diagnosticFor) };
     },
     ValidateDataSourceConfig: (req) => {
       const behaviour = definition.dataSources[req.type_name];
       const schema = definition.schema.data_source_schemas?.[req.type_name];
-      if (!behaviour || !schema) throw new ProviderError("Data source not emulated", `the ${definition.name} provider double does not emulate data source "${req.type_name}"`);
-      return { diagnostics: validateConfig(schema.block, behaviour.validate?.bind(behaviour), decodeDynamicValue(req.config)).map(diagnosticFor) };
+      if (!behaviour || !schema)
+        throw new ProviderError(
+          "Data source not emulated",
+          `the ${definition.name} provider double does not emulate data source "${req.type_name}"`,
+        );
+      return {
+        diagnostics: validateConfig(
+          schema.block,
+          behaviour.validate?.bind(behaviour),
+          decodeDynamicValue(req.config),
+        ).map(diagnosticFor),
+      };
     },
     UpgradeResourceState: (req) => {
-      const raw = req.raw_state?.json?.length ? (JSON.parse(Buffer.from(req.raw_state.json).toString("utf8")) as TfObject) : {};
+      const raw = req.raw_state?.json?.length
+        ? (JSON.parse(Buffer.from(req.raw_state.json).toString("utf8")) as TfObject)
+        : {};
       return { upgraded_state: dv(completeObject(resourceSchema(req.type_name).block, raw)), diagnostics: [] };
     },
     ReadResource: async (req) => {
@@ -116,7 +142,11 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       if (current === null) return { new_state: dv(null), diagnostics: [], private: req.private };
       await fault("read", req.type_name);
       const next = resourceBehaviour(req.type_name).read(completeObject(block, current), ctx);
-      return { new_state: dv(next === null ? null : completeObject(block, next)), diagnostics: [], private: req.private };
+      return {
+        new_state: dv(next === null ? null : completeObject(block, next)),
+        diagnostics: [],
+        private: req.private,
+      };
     },
     PlanResourceChange: async (req) => {
       await fault("plan", req.type_name);
@@ -157,16 +187,27 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     ImportResourceState: async (req) => {
       const block = resourceSchema(req.type_name).block;
       const behaviour = resourceBehaviour(req.type_name);
-      if (!behaviour.importState) throw new ProviderError("Import not emulated", `the ${definition.name} provider double cannot import ${req.type_name} (only ${importable(definition).join(", ")})`);
+      if (!behaviour.importState)
+        throw new ProviderError(
+          "Import not emulated",
+          `the ${definition.name} provider double cannot import ${req.type_name} (only ${importable(definition).join(", ")})`,
+        );
       await fault("import", req.type_name);
       // Like the SDK's importers: check the id's format and that the object exists; Terraform then reads it.
       const state = completeObject(block, behaviour.importState(String(req.id), ctx));
-      return { imported_resources: [{ type_name: req.type_name, state: dv(state), private: Buffer.alloc(0) }], diagnostics: [] };
+      return {
+        imported_resources: [{ type_name: req.type_name, state: dv(state), private: Buffer.alloc(0) }],
+        diagnostics: [],
+      };
     },
     ReadDataSource: async (req) => {
       const schema = definition.schema.data_source_schemas?.[req.type_name];
       const behaviour = definition.dataSources[req.type_name];
-      if (!schema || !behaviour) throw new ProviderError("Data source not emulated", `the ${definition.name} provider double does not emulate data source "${req.type_name}"`);
+      if (!schema || !behaviour)
+        throw new ProviderError(
+          "Data source not emulated",
+          `the ${definition.name} provider double does not emulate data source "${req.type_name}"`,
+        );
       await fault("read-data", req.type_name);
       const config = completeObject(schema.block, objectOrNull(decodeDynamicValue(req.config)));
       return { state: dv(completeObject(schema.block, behaviour.read(config, ctx))), diagnostics: [] };
@@ -176,7 +217,9 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
 }
 
 function importable(definition: ProviderDefinition): string[] {
-  return Object.entries(definition.resources).filter(([, b]) => b.importState).map(([type]) => type);
+  return Object.entries(definition.resources)
+    .filter(([, b]) => b.importState)
+    .map(([type]) => type);
 }
 
 /** Wraps handlers as grpc-js unary implementations; an exception becomes an error diagnostic, never a crash. */

@@ -29,13 +29,16 @@ console.info = console.error;
 
 function loadServices() {
   const protoDir = join(__dirname, "proto");
-  const definition = protoLoader.loadSync(["tfplugin5.proto", "go-plugin.proto", "health.proto"].map((f) => join(protoDir, f)), {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
+  const definition = protoLoader.loadSync(
+    ["tfplugin5.proto", "go-plugin.proto", "health.proto"].map((f) => join(protoDir, f)),
+    {
+      keepCase: true,
+      longs: Number,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    },
+  );
   const pkg = grpc.loadPackageDefinition(definition) as any;
   return {
     provider: pkg.tfplugin5.Provider.service as grpc.ServiceDefinition,
@@ -46,7 +49,8 @@ function loadServices() {
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the provider doubles need it (see test-support/provider-doubles/serve.ts)`);
+  if (!value)
+    throw new Error(`${name} is not set: the provider doubles need it (see test-support/provider-doubles/serve.ts)`);
   return value;
 }
 
@@ -55,8 +59,13 @@ function createServer(name: ProviderName, onShutdown: () => void): grpc.Server {
   const server = new grpc.Server();
   const repoRoot = process.env.MIRADORE_REPO_ROOT ?? process.cwd();
   const definition = loadProviderDefinition(repoRoot, name);
-  server.addService(services.provider, asGrpcImplementation(providerHandlers({ definition, directoryRoot: requireEnv("FAKE_ENTRA_DIR") })));
-  server.addService(services.health, { Check: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { status: "SERVING" }) });
+  server.addService(
+    services.provider,
+    asGrpcImplementation(providerHandlers({ definition, directoryRoot: requireEnv("FAKE_ENTRA_DIR") })),
+  );
+  server.addService(services.health, {
+    Check: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { status: "SERVING" }),
+  });
   server.addService(services.controller, {
     Shutdown: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
       cb(null, {});
@@ -67,17 +76,23 @@ function createServer(name: ProviderName, onShutdown: () => void): grpc.Server {
 }
 
 function bind(server: grpc.Server, socket: string, credentials: grpc.ServerCredentials): Promise<void> {
-  return new Promise((resolve, reject) => server.bindAsync(`unix:${socket}`, credentials, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    server.bindAsync(`unix:${socket}`, credentials, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 async function servePlugin(name: ProviderName): Promise<void> {
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
-    process.stderr.write("This binary is a plugin. These are not meant to be executed directly.\nPlease execute the program that consumes these plugins, which will load any plugins automatically.\n");
+    process.stderr.write(
+      "This binary is a plugin. These are not meant to be executed directly.\nPlease execute the program that consumes these plugins, which will load any plugins automatically.\n",
+    );
     process.exit(1);
   }
   const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? String(APP_PROTOCOL_VERSION)).split(",");
   if (!versions.includes(String(APP_PROTOCOL_VERSION))) {
-    process.stderr.write(`provider double speaks protocol ${APP_PROTOCOL_VERSION}; the host wants ${versions.join(",")}\n`);
+    process.stderr.write(
+      `provider double speaks protocol ${APP_PROTOCOL_VERSION}; the host wants ${versions.join(",")}\n`,
+    );
     process.exit(1);
   }
   const socketDir = mkdtempSync(join(process.env.PLUGIN_UNIX_SOCKET_DIR ?? tmpdir(), "plugin"));
@@ -98,7 +113,11 @@ async function servePlugin(name: ProviderName): Promise<void> {
   let credentials = grpc.ServerCredentials.createInsecure();
   if (clientCert) {
     const cert = await serverCertificate();
-    credentials = grpc.ServerCredentials.createSsl(Buffer.from(clientCert), [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }], true);
+    credentials = grpc.ServerCredentials.createSsl(
+      Buffer.from(clientCert),
+      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
+      true,
+    );
     certField = cert.handshakeField;
   }
   await bind(server, socket, credentials);
@@ -122,7 +141,13 @@ async function serveReattach(): Promise<void> {
     const socket = join(socketDir, `${name}.sock`);
     await bind(server, socket, grpc.ServerCredentials.createInsecure());
     servers.push(server);
-    reattach[PROVIDERS[name].address] = { Protocol: "grpc", ProtocolVersion: APP_PROTOCOL_VERSION, Pid: process.pid, Test: true, Addr: { Network: "unix", String: socket } };
+    reattach[PROVIDERS[name].address] = {
+      Protocol: "grpc",
+      ProtocolVersion: APP_PROTOCOL_VERSION,
+      Pid: process.pid,
+      Test: true,
+      Addr: { Network: "unix", String: socket },
+    };
   }
   process.on("SIGTERM", exit);
   process.on("SIGINT", exit);
@@ -137,10 +162,14 @@ async function main(): Promise<void> {
   const [mode, name] = process.argv.slice(2);
   if (mode === "plugin" && (name === "azuread" || name === "time")) return servePlugin(name);
   if (mode === "reattach") return serveReattach();
-  throw new Error(`usage: serve.js plugin <azuread|time> | serve.js reattach (got: ${process.argv.slice(2).join(" ")})`);
+  throw new Error(
+    `usage: serve.js plugin <azuread|time> | serve.js reattach (got: ${process.argv.slice(2).join(" ")})`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`provider double failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `provider double failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -40,18 +40,37 @@ function timestampParts(t: Date): TfObject {
 function rfc3339Errors(config: TfObject, names: readonly string[]): ProviderError[] {
   return names
     .filter((n) => typeof config[n] === "string" && parseRfc3339(config[n] as string) === undefined)
-    .map((n) => new ProviderError("Invalid RFC3339 String Value", `A string value was provided that is not valid RFC3339 string format. Given Value: ${String(config[n])}`, n));
+    .map(
+      (n) =>
+        new ProviderError(
+          "Invalid RFC3339 String Value",
+          `A string value was provided that is not valid RFC3339 string format. Given Value: ${String(config[n])}`,
+          n,
+        ),
+    );
 }
 
 function atLeastOneOf(config: TfObject, names: readonly string[]): ProviderError[] {
   if (names.some((n) => config[n] !== null)) return [];
-  return [new ProviderError("Missing Attribute Configuration", `At least one attribute out of [${names.join(",")}] must be specified`)];
+  return [
+    new ProviderError(
+      "Missing Attribute Configuration",
+      `At least one attribute out of [${names.join(",")}] must be specified`,
+    ),
+  ];
 }
 
 function atLeastOne(config: TfObject, names: readonly string[]): ProviderError[] {
   return names
     .filter((n) => typeof config[n] === "number" && (config[n] as number) < 1)
-    .map((n) => new ProviderError("Invalid Attribute Value", `Attribute ${n} value must be at least 1, got: ${String(config[n])}`, n));
+    .map(
+      (n) =>
+        new ProviderError(
+          "Invalid Attribute Value",
+          `Attribute ${n} value must be at least 1, got: ${String(config[n])}`,
+          n,
+        ),
+    );
 }
 
 function baseTime(value: TfValue | undefined, fallback: () => Date): Date {
@@ -61,7 +80,14 @@ function baseTime(value: TfValue | undefined, fallback: () => Date): Date {
 
 // ---- time_rotating ----
 
-const ROTATION_ARGS = ["rotation_minutes", "rotation_hours", "rotation_days", "rotation_months", "rotation_years", "rotation_rfc3339"] as const;
+const ROTATION_ARGS = [
+  "rotation_minutes",
+  "rotation_hours",
+  "rotation_days",
+  "rotation_months",
+  "rotation_years",
+  "rotation_rfc3339",
+] as const;
 
 /** setRotationValues: each configured offset overrides the previous one (days, hours, minutes, months, rfc3339, years). */
 function setRotationValues(plan: TfObject, timestamp: Date): void {
@@ -99,7 +125,10 @@ const timeRotating: ResourceBehaviour = {
   },
   create(planned, ctx) {
     const state = { ...planned };
-    setRotationValues(state, baseTime(planned.rfc3339, () => ctx.now()));
+    setRotationValues(
+      state,
+      baseTime(planned.rfc3339, () => ctx.now()),
+    );
     return state;
   },
   read(state, ctx) {
@@ -111,7 +140,11 @@ const timeRotating: ResourceBehaviour = {
   },
   update(prior, planned) {
     const state = { ...planned };
-    if (rotationChanged(prior, planned)) setRotationValues(state, baseTime(planned.id, () => new Date()));
+    if (rotationChanged(prior, planned))
+      setRotationValues(
+        state,
+        baseTime(planned.id, () => new Date()),
+      );
     return state;
   },
   delete() {},
@@ -131,7 +164,8 @@ const timeStatic: ResourceBehaviour = {
   modifyPlan({ prior, planned }: PlanArgs) {
     // Only a configured rfc3339 can be resolved at plan time (a second plan call must give the same answer).
     const fixed = knownString(planned.rfc3339);
-    if (prior === null && fixed && parseRfc3339(fixed)) Object.assign(planned, staticValues(parseRfc3339(fixed)!), { rfc3339: fixed });
+    if (prior === null && fixed && parseRfc3339(fixed))
+      Object.assign(planned, staticValues(parseRfc3339(fixed)!), { rfc3339: fixed });
   },
   create(planned, ctx) {
     return { ...planned, ...staticValues(baseTime(planned.rfc3339, () => ctx.now())) };
@@ -142,7 +176,14 @@ const timeStatic: ResourceBehaviour = {
 
 // ---- time_offset ----
 
-const OFFSET_ARGS = ["offset_seconds", "offset_minutes", "offset_hours", "offset_days", "offset_months", "offset_years"] as const;
+const OFFSET_ARGS = [
+  "offset_seconds",
+  "offset_minutes",
+  "offset_hours",
+  "offset_days",
+  "offset_months",
+  "offset_years",
+] as const;
 
 /** setOffsetValues: offsets add up (days, hours, minutes, months, seconds, years). */
 function setOffsetValues(plan: TfObject, base: Date): void {
@@ -153,7 +194,11 @@ function setOffsetValues(plan: TfObject, base: Date): void {
   if (num(plan.offset_months)) t = addDate(t, 0, num(plan.offset_months), 0);
   if (num(plan.offset_seconds)) t = addSeconds(t, num(plan.offset_seconds));
   if (num(plan.offset_years)) t = addDate(t, num(plan.offset_years), 0, 0);
-  Object.assign(plan, timestampParts(t), { base_rfc3339: formatRfc3339(base), rfc3339: formatRfc3339(t), id: formatRfc3339(base) });
+  Object.assign(plan, timestampParts(t), {
+    base_rfc3339: formatRfc3339(base),
+    rfc3339: formatRfc3339(t),
+    id: formatRfc3339(base),
+  });
 }
 
 const timeOffset: ResourceBehaviour = {
@@ -162,17 +207,26 @@ const timeOffset: ResourceBehaviour = {
   validate: (config) => [...atLeastOneOf(config, OFFSET_ARGS), ...rfc3339Errors(config, ["base_rfc3339"])],
   modifyPlan({ prior, planned }: PlanArgs) {
     if (prior === null || OFFSET_ARGS.every((n) => sameValue(prior[n] ?? null, planned[n] ?? null))) return;
-    setOffsetValues(planned, baseTime(planned.base_rfc3339 === UNKNOWN ? prior.base_rfc3339 : planned.base_rfc3339, () => new Date()));
+    setOffsetValues(
+      planned,
+      baseTime(planned.base_rfc3339 === UNKNOWN ? prior.base_rfc3339 : planned.base_rfc3339, () => new Date()),
+    );
   },
   create(planned, ctx) {
     const state = { ...planned };
-    setOffsetValues(state, baseTime(planned.base_rfc3339, () => ctx.now()));
+    setOffsetValues(
+      state,
+      baseTime(planned.base_rfc3339, () => ctx.now()),
+    );
     return state;
   },
   read: (state) => state,
   update(_prior, planned, ctx) {
     const state = { ...planned };
-    setOffsetValues(state, baseTime(planned.base_rfc3339, () => ctx.now()));
+    setOffsetValues(
+      state,
+      baseTime(planned.base_rfc3339, () => ctx.now()),
+    );
     return state;
   },
   delete() {},

@@ -17,7 +17,10 @@ export interface ServerCertificate {
 const VALIDITY_DAYS = 30;
 
 export function certificateCacheDir(): string {
-  return process.env.PROVIDER_DOUBLES_CACHE_DIR ?? join(tmpdir(), `miradore-provider-doubles-${process.getuid?.() ?? "user"}`);
+  return (
+    process.env.PROVIDER_DOUBLES_CACHE_DIR ??
+    join(tmpdir(), `miradore-provider-doubles-${process.getuid?.() ?? "user"}`)
+  );
 }
 
 function fromPem(certPem: string, keyPem: string): ServerCertificate {

@@ -51,7 +51,13 @@ export function oneSiteCases(paths: BenchPaths, env: NodeJS.ProcessEnv): BenchCa
     {
       id: "ours-synth",
       label: "ours: node tools/build.mjs && node .build/main.js",
-      command: { command: "node tools/build.mjs && node .build/main.js", args: [], cwd: repoRoot, env: ours("ours-synth"), shell: true },
+      command: {
+        command: "node tools/build.mjs && node .build/main.js",
+        args: [],
+        cwd: repoRoot,
+        env: ours("ours-synth"),
+        shell: true,
+      },
     },
     {
       id: "ours-run",
@@ -82,8 +88,7 @@ export function oneSiteCases(paths: BenchPaths, env: NodeJS.ProcessEnv): BenchCa
         command: join(paths.baselineDir, "node_modules", ".bin", "cdktf"),
         args: ["synth"],
         cwd: paths.baselineDir,
-        // The installed TypeScript 7 is native and has no compiler API; a template project would have TypeScript 5.
-        env: { ...env, TS_NODE_COMPILER: "typescript-5" },
+        env,
       },
     },
   ];

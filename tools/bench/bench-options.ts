@@ -33,10 +33,12 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions | "help"
   if (values.help) return "help";
   const count = (name: string, text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
-    if (!/^[1-9]\d*$/.test(text)) throw new Error(`--${name} is ${JSON.stringify(text)}, but must be a whole number of at least 1`);
+    if (!/^[1-9]\d*$/.test(text))
+      throw new Error(`--${name} is ${JSON.stringify(text)}, but must be a whole number of at least 1`);
     return Number(text);
   };
-  if (values.quick && values.runs !== undefined) throw new Error("--quick and --runs both set the number of runs; use one");
+  if (values.quick && values.runs !== undefined)
+    throw new Error("--quick and --runs both set the number of runs; use one");
   return {
     runs: count("runs", values.runs, values.quick ? QUICK_RUNS : DEFAULT_RUNS),
     // The suite takes about a minute and averages over hundreds of tests itself: once is the default.

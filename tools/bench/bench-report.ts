@@ -65,21 +65,45 @@ export function comparisons(results: readonly CaseResult[]): Comparison[] {
   ) => {
     if (value === undefined || Number.isNaN(value)) return;
     if (target?.atLeast !== undefined) {
-      out.push({ id, label, value, unit, target: { relation: "≥", value: target.atLeast }, met: value >= target.atLeast });
+      out.push({
+        id,
+        label,
+        value,
+        unit,
+        target: { relation: "≥", value: target.atLeast },
+        met: value >= target.atLeast,
+      });
     } else if (target?.atMost !== undefined) {
-      out.push({ id, label, value, unit, target: { relation: "≤", value: target.atMost }, met: value <= target.atMost });
+      out.push({
+        id,
+        label,
+        value,
+        unit,
+        target: { relation: "≤", value: target.atMost },
+        met: value <= target.atMost,
+      });
     } else out.push({ id, label, value, unit });
   };
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : a / b;
 
   const template = wall("template-synth");
-  add("speedup", "1 site: template / ours (synth command)", ratio(template, wall("ours-synth")), "x", { atLeast: TARGETS.oneSiteSpeedup });
+  add("speedup", "1 site: template / ours (synth command)", ratio(template, wall("ours-synth")), "x", {
+    atLeast: TARGETS.oneSiteSpeedup,
+  });
   add("speedup-run-only", "1 site: template / ours (run only)", ratio(template, wall("ours-run")), "x");
-  add("speedup-through-cli", "1 site: template / ours through cdktf synth", ratio(template, wall("ours-cdktf-synth")), "x");
+  add(
+    "speedup-through-cli",
+    "1 site: template / ours through cdktf synth",
+    ratio(template, wall("ours-cdktf-synth")),
+    "x",
+  );
 
   const [one, hundred, thousand] = [1, 100, 1000].map((sites) => wall(fleetCaseId(sites)));
   add("fleet-1000-wall", "1000 sites: wall time", thousand, "ms", { atMost: TARGETS.fleet1000WallMs });
-  add("fleet-1000-rss", "1000 sites: peak memory", byId.get(fleetCaseId(1000))?.maxRssMb?.median, "MB", { atMost: TARGETS.fleet1000MaxRssMb });
+  add("fleet-1000-rss", "1000 sites: peak memory", byId.get(fleetCaseId(1000))?.maxRssMb?.median, "MB", {
+    atMost: TARGETS.fleet1000MaxRssMb,
+  });
   add("per-site-100", "100 sites: time per site", ratio(hundred, 100), "ms");
   add("per-site-1000", "1000 sites: time per site", ratio(thousand, 1000), "ms");
   // Startup is paid once; linear growth means each further site costs as much at 1000 sites as at 100.

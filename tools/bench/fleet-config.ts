@@ -15,6 +15,9 @@ export function benchSiteName(index: number): string {
 
 /** A configuration file (JSON, which the YAML loader reads as is) listing `count` sites on the built-in defaults. */
 export function fleetConfigText(count: number): string {
-  const sites = Array.from({ length: count }, (_, index) => ({ name: benchSiteName(index), tenantId: benchTenantId(index) }));
+  const sites = Array.from({ length: count }, (_, index) => ({
+    name: benchSiteName(index),
+    tenantId: benchTenantId(index),
+  }));
   return `${JSON.stringify({ sites }, null, 2)}\n`;
 }

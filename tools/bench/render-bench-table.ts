@@ -19,7 +19,11 @@ function formatValue(value: number, unit: Comparison["unit"]): string {
 }
 
 /** The benchmark's report for a terminal: the machine, each case's median/min/max, then ratios and targets. */
-export function renderBenchTables(machine: MachineInfo, results: readonly CaseResult[], derived: readonly Comparison[]): string {
+export function renderBenchTables(
+  machine: MachineInfo,
+  results: readonly CaseResult[],
+  derived: readonly Comparison[],
+): string {
   const header =
     `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.nodeVersion}, ` +
     `load ${machine.loadAverage1m} at start, ${machine.date}\n\n`;

@@ -54,7 +54,11 @@ export function runTimed(timed: TimedCommand): Sample {
   if (result.status !== 0 && !result.error && timed.allowFailure) {
     const lines = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n");
     const failed = lines.filter((line) => /✕|● |^FAIL /.test(line));
-    return { wallMs, exitCode: result.status ?? -1, failure: (failed.length > 0 ? failed : lines.slice(-15)).join("\n") };
+    return {
+      wallMs,
+      exitCode: result.status ?? -1,
+      failure: (failed.length > 0 ? failed : lines.slice(-15)).join("\n"),
+    };
   }
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");

@@ -14,7 +14,12 @@ export function renderFleetView(entries: readonly FleetEntry[], source: string):
       entry.name,
       entry.allowSharedTenant ? `${entry.tenantId} (shared)` : entry.tenantId,
       entry.graphPermissions.map((permission) => permission.value).join(", "),
-      [entry.secret.lifetimeDays, entry.secret.rotationIntervalDays, entry.secret.handoffDays, entry.secret.maxRunGapDays].join("/"),
+      [
+        entry.secret.lifetimeDays,
+        entry.secret.rotationIntervalDays,
+        entry.secret.handoffDays,
+        entry.secret.maxRunGapDays,
+      ].join("/"),
     ]),
   );
   const stacks = textTable(

@@ -12,7 +12,12 @@ export type StateLocation =
       /** The same file from the project root (assuming the default output folder, cdktf.out). */
       readonly pathFromProjectRoot: string;
     }
-  | { readonly backend: "azurerm"; readonly storageAccountName: string; readonly containerName: string; readonly key: string }
+  | {
+      readonly backend: "azurerm";
+      readonly storageAccountName: string;
+      readonly containerName: string;
+      readonly key: string;
+    }
   | { readonly backend: "cloud"; readonly hostname: string; readonly organization: string; readonly workspace: string }
   /** A backend this view does not know how to summarize; cdk.tf.json has the details. */
   | { readonly backend: string };
@@ -29,23 +34,39 @@ interface SynthesizedTerraformBlock {
  * Asks the stack's own backend code (constructs/state-backend.ts) where the state goes, by configuring a bare
  * stack and reading its Terraform block, so this view can never disagree with what synthesis writes.
  */
-export function stateLocationOf(state: StateConfig, stackName: string, app = new App({ stackTraces: false })): StateLocation {
+export function stateLocationOf(
+  state: StateConfig,
+  stackName: string,
+  app = new App({ stackTraces: false }),
+): StateLocation {
   const stack = new TerraformStack(app, stackName);
   configureStateBackend(stack, stackName, state);
   const terraform = (stack.toTerraform() as { terraform?: SynthesizedTerraformBlock }).terraform ?? {};
   if (terraform.cloud) {
     const { hostname, organization, workspaces } = terraform.cloud;
-    return { backend: "cloud", hostname, organization, workspace: workspaces.name ?? `tags: ${(workspaces.tags ?? []).join(", ")}` };
+    return {
+      backend: "cloud",
+      hostname,
+      organization,
+      workspace: workspaces.name ?? `tags: ${(workspaces.tags ?? []).join(", ")}`,
+    };
   }
   const [type, settings] = Object.entries(terraform.backend ?? {})[0] ?? ["none", {}];
   const text = (name: string) => String(settings[name]);
   if (type === "local") {
     const path = text("path");
-    const pathFromProjectRoot = posix.isAbsolute(path) ? path : posix.normalize(posix.join(STACKS_DIR, stackName, path));
+    const pathFromProjectRoot = posix.isAbsolute(path)
+      ? path
+      : posix.normalize(posix.join(STACKS_DIR, stackName, path));
     return { backend: "local", path, pathFromProjectRoot };
   }
   if (type === "azurerm") {
-    return { backend: "azurerm", storageAccountName: text("storage_account_name"), containerName: text("container_name"), key: text("key") };
+    return {
+      backend: "azurerm",
+      storageAccountName: text("storage_account_name"),
+      containerName: text("container_name"),
+      key: text("key"),
+    };
   }
   return { backend: type };
 }
@@ -53,7 +74,8 @@ export function stateLocationOf(state: StateConfig, stackName: string, app = new
 /** One line: "local terraform.miradore-x.tfstate", "azurerm account/container/key", "cloud host/org/workspace". */
 export function describeStateLocation(location: StateLocation): string {
   if ("pathFromProjectRoot" in location) return `local ${location.pathFromProjectRoot}`;
-  if ("storageAccountName" in location) return `azurerm ${location.storageAccountName}/${location.containerName}/${location.key}`;
+  if ("storageAccountName" in location)
+    return `azurerm ${location.storageAccountName}/${location.containerName}/${location.key}`;
   if ("organization" in location) return `cloud ${location.hostname}/${location.organization}/${location.workspace}`;
   return `${location.backend} (see the stack's cdk.tf.json)`;
 }

@@ -7,7 +7,9 @@ export interface TextColumn {
 
 /** A table for a terminal: padded columns two spaces apart, a rule under the headers, no trailing spaces. */
 export function textTable(columns: readonly TextColumn[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, index) => Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)),
+  );
   const line = (cells: readonly string[]) =>
     columns
       .map((column, index) => {
@@ -16,7 +18,11 @@ export function textTable(columns: readonly TextColumn[], rows: readonly (readon
       })
       .join("  ")
       .trimEnd();
-  return [line(columns.map((column) => column.header)), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)]
+  return [
+    line(columns.map((column) => column.header)),
+    line(widths.map((width) => "-".repeat(width))),
+    ...rows.map(line),
+  ]
     .map((text) => `${text}\n`)
     .join("");
 }

@@ -15,22 +15,28 @@ export const TRANSIENT_FAILURES: readonly TransientPattern[] = [
   {
     reason: "Entra replication delay",
     pattern: /to be replicated|Request_ResourceNotFound|does not reference a valid application object/i,
-    source: "hashicorp/terraform-provider-azuread #1811 (\"Timed out whilst waiting for new service principal to be replicated\", 404 Request_ResourceNotFound), #1802",
+    source:
+      'hashicorp/terraform-provider-azuread #1811 ("Timed out whilst waiting for new service principal to be replicated", 404 Request_ResourceNotFound), #1802',
   },
   {
     reason: "Microsoft Graph throttling",
     pattern: /\b429\b|Too ?Many ?Requests|throttl/i,
-    source: "hashicorp/terraform-provider-azuread #1891, #1784 (\"unexpected status 429 (429 Too Many Requests)\"); Microsoft Graph throttling guidance",
+    source:
+      'hashicorp/terraform-provider-azuread #1891, #1784 ("unexpected status 429 (429 Too Many Requests)"); Microsoft Graph throttling guidance',
   },
   {
     reason: "Microsoft Graph server error",
-    pattern: /unexpected status 5\d\d\b|\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/i,
-    source: "go-azure-sdk retries 5xx itself; one that outlasts its retries is still an outage, not a configuration error",
+    pattern:
+      /unexpected status 5\d\d\b|\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/i,
+    source:
+      "go-azure-sdk retries 5xx itself; one that outlasts its retries is still an outage, not a configuration error",
   },
   {
     reason: "timeout",
-    pattern: /context deadline exceeded|timeout while waiting for state|i\/o timeout|TLS handshake timeout|connection reset by peer/i,
-    source: "hashicorp/terraform-provider-azuread #1802 (\"context deadline exceeded\", \"timeout while waiting for state to become 'Done'\")",
+    pattern:
+      /context deadline exceeded|timeout while waiting for state|i\/o timeout|TLS handshake timeout|connection reset by peer/i,
+    source:
+      'hashicorp/terraform-provider-azuread #1802 ("context deadline exceeded", "timeout while waiting for state to become \'Done\'")',
   },
 ];
 
@@ -39,7 +45,8 @@ export const TRANSIENT_FAILURES: readonly TransientPattern[] = [
  * consent"; README "Known Entra pitfalls"), a service principal for the app (a killed run created it; Graph's 409
  * Request_MultipleObjectsWithSameKeyValue, the doubles' "existing service principal").
  */
-const ALREADY_EXISTS = /Permission being assigned already exists on the object|existing service principal for client ID .* was found|Request_MultipleObjectsWithSameKeyValue/i;
+const ALREADY_EXISTS =
+  /Permission being assigned already exists on the object|existing service principal for client ID .* was found|Request_MultipleObjectsWithSameKeyValue/i;
 
 const LOCK_ERROR = /Error acquiring the state lock/i;
 
@@ -80,7 +87,11 @@ export function classifyApplyFailure(errorOutput: string): ApplyFailure {
 
 /** The one line an operator reads when the state lock is held by another run. */
 export function describeLock(stack: string, lock: StateLock, waited: string): string {
-  const owner = [lock.operation && `${lock.operation.replace(/^OperationType/, "").toLowerCase()}`, lock.who && `by ${lock.who}`, lock.created && `since ${lock.created}`]
+  const owner = [
+    lock.operation && `${lock.operation.replace(/^OperationType/, "").toLowerCase()}`,
+    lock.who && `by ${lock.who}`,
+    lock.created && `since ${lock.created}`,
+  ]
     .filter(Boolean)
     .join(" ");
   return (

@@ -6,11 +6,18 @@ import { type CommandContext, PipelineError } from "./command-context";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
-export function parseCommandArgs<T extends Options>(command: string, argv: readonly string[], options: T, positionals = 0) {
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: T,
+  positionals = 0,
+) {
   try {
     const parsed = parseArgs({ args: [...argv], options, allowPositionals: positionals > 0, strict: true });
     if (parsed.positionals.length !== positionals) {
-      throw new Error(`expected ${positionals} file argument${positionals === 1 ? "" : "s"}, got ${parsed.positionals.length}`);
+      throw new Error(
+        `expected ${positionals} file argument${positionals === 1 ? "" : "s"}, got ${parsed.positionals.length}`,
+      );
     }
     return parsed;
   } catch (error) {
@@ -19,7 +26,11 @@ export function parseCommandArgs<T extends Options>(command: string, argv: reado
 }
 
 /** A required string option, or a PipelineError that names it. */
-export function required(command: string, name: string, value: string | boolean | (string | boolean)[] | undefined): string {
+export function required(
+  command: string,
+  name: string,
+  value: string | boolean | (string | boolean)[] | undefined,
+): string {
   if (typeof value !== "string" || value === "") throw new PipelineError(`${command}: --${name} is missing`);
   return value;
 }
@@ -27,7 +38,9 @@ export function required(command: string, name: string, value: string | boolean 
 /** One of `allowed`, or a PipelineError naming the option, the value and the choices. */
 export function oneOf<T extends string>(command: string, name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new PipelineError(`${command}: --${name} is ${JSON.stringify(value)}, but must be one of ${allowed.join(", ")}`);
+    throw new PipelineError(
+      `${command}: --${name} is ${JSON.stringify(value)}, but must be one of ${allowed.join(", ")}`,
+    );
   }
   return value as T;
 }
@@ -36,7 +49,9 @@ export function readTextFile(context: CommandContext, path: string, what: string
   try {
     return readFileSync(resolve(context.cwd, path), "utf8");
   } catch (error) {
-    throw new PipelineError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new PipelineError(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 

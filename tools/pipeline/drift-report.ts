@@ -20,11 +20,20 @@ export interface DriftReport {
   readonly markdown: string;
 }
 
-export function renderDriftReport(drifted: readonly StackDrift[], checkedStacks: number, checkedAt: string, runUrl?: string): DriftReport {
+export function renderDriftReport(
+  drifted: readonly StackDrift[],
+  checkedStacks: number,
+  checkedAt: string,
+  runUrl?: string,
+): DriftReport {
   const run = runUrl ? ` by [this run](${runUrl})` : "";
   const lines = [trackingMarker("drift")];
   if (drifted.length === 0) {
-    lines.push("## Miradore: no changes outside Terraform", "", `Checked ${checkedAt.slice(0, 16).replace("T", " ")} UTC${run}: ${checkedStacks} ${checkedStacks === 1 ? "stack matches" : "stacks match"} Terraform state. Closed automatically.`);
+    lines.push(
+      "## Miradore: no changes outside Terraform",
+      "",
+      `Checked ${checkedAt.slice(0, 16).replace("T", " ")} UTC${run}: ${checkedStacks} ${checkedStacks === 1 ? "stack matches" : "stacks match"} Terraform state. Closed automatically.`,
+    );
     return { state: "closed", markdown: `${lines.join("\n")}\n` };
   }
   lines.push(
@@ -46,7 +55,10 @@ export function renderDriftReport(drifted: readonly StackDrift[], checkedStacks:
     lines.push(block);
   }
   if (cut.length > 0) {
-    const named = cut.slice(0, MAX_NAMED_CUT_STACKS).map((s) => `\`${s}\``).join(", ");
+    const named = cut
+      .slice(0, MAX_NAMED_CUT_STACKS)
+      .map((s) => `\`${s}\``)
+      .join(", ");
     const more = cut.length > MAX_NAMED_CUT_STACKS ? ` and ${cut.length - MAX_NAMED_CUT_STACKS} more` : "";
     lines.push("", `Also drifted, not shown for length (see the run's artifacts): ${named}${more}`);
   }

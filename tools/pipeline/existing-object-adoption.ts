@@ -33,7 +33,8 @@ export function plannedCreates(plan: PlanJson): PlannedCreate[] {
     .map((c) => ({ address: c.address, type: c.type as PlannedCreate["type"], after: c.change.after ?? {} }));
 }
 
-const same = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+const same = (a: unknown, b: unknown) =>
+  typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 
 /** The import id of the object `create` would make, if Graph already has it. */
 export async function existingImportId(create: PlannedCreate, graph: GraphClient): Promise<string | undefined> {
@@ -44,18 +45,27 @@ export async function existingImportId(create: PlannedCreate, graph: GraphClient
     return id === undefined ? undefined : `/servicePrincipals/${id}`;
   }
   if (typeof after.resource_object_id !== "string" || typeof after.principal_object_id !== "string") return undefined;
-  const existing = (await graph.appRoleAssignedTo(after.resource_object_id)).find((a) => same(a.principalId, after.principal_object_id) && same(a.appRoleId, after.app_role_id));
+  const existing = (await graph.appRoleAssignedTo(after.resource_object_id)).find(
+    (a) => same(a.principalId, after.principal_object_id) && same(a.appRoleId, after.app_role_id),
+  );
   return existing && `/servicePrincipals/${after.resource_object_id}/appRoleAssignedTo/${existing.id}`;
 }
 
 /** Imports every object the plan would create that Graph already has; returns the addresses imported. */
-export async function adoptExistingObjects(context: CommandContext, stack: string, dir: string, graph: GraphClient): Promise<string[]> {
+export async function adoptExistingObjects(
+  context: CommandContext,
+  stack: string,
+  dir: string,
+  graph: GraphClient,
+): Promise<string[]> {
   const planFile = "adopt-existing.tfplan";
   let plan: PlanJson;
   try {
     await runTerraform(context, dir, ["plan", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`]);
     // The plan JSON holds the state's secrets: parsed in memory, never written or printed.
-    plan = JSON.parse((await runTerraform(context, dir, ["show", "-json", "-no-color", planFile], { capture: true })).stdout) as PlanJson;
+    plan = JSON.parse(
+      (await runTerraform(context, dir, ["show", "-json", "-no-color", planFile], { capture: true })).stdout,
+    ) as PlanJson;
   } finally {
     rmSync(join(dir, planFile), { force: true });
   }
@@ -65,7 +75,9 @@ export async function adoptExistingObjects(context: CommandContext, stack: strin
     const id = await existingImportId(create, graph);
     if (id === undefined) continue;
     await runTerraform(context, dir, ["import", "-input=false", "-no-color", create.address, id]);
-    context.stdout(`${stack}: adopted ${create.type === "azuread_service_principal" ? "the service principal" : "the admin consent"} that exists outside Terraform: ${create.address} imported\n`);
+    context.stdout(
+      `${stack}: adopted ${create.type === "azuread_service_principal" ? "the service principal" : "the admin consent"} that exists outside Terraform: ${create.address} imported\n`,
+    );
     adopted.push(create.address);
   }
   if (adopted.length === 0) {

@@ -22,11 +22,21 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function graphToken(context: CommandContext): Promise<string> {
   if (context.env.MIRADORE_GRAPH_TOKEN) return context.env.MIRADORE_GRAPH_TOKEN;
-  const requestUrl = requiredEnv(context, "ACTIONS_ID_TOKEN_REQUEST_URL", "GitHub Actions sets it for a job with `id-token: write`; else set MIRADORE_GRAPH_TOKEN");
-  const requestToken = requiredEnv(context, "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GitHub Actions sets it for a job with `id-token: write`");
+  const requestUrl = requiredEnv(
+    context,
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "GitHub Actions sets it for a job with `id-token: write`; else set MIRADORE_GRAPH_TOKEN",
+  );
+  const requestToken = requiredEnv(
+    context,
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "GitHub Actions sets it for a job with `id-token: write`",
+  );
   const clientId = requiredEnv(context, "ARM_CLIENT_ID", "the workflow sets it from vars.ARM_CLIENT_ID");
   const tenantId = requiredEnv(context, "ARM_TENANT_ID", "the workflow sets it from vars.ARM_TENANT_ID");
-  const oidc = await context.fetch(`${requestUrl}&audience=api://AzureADTokenExchange`, { headers: { authorization: `bearer ${requestToken}` } });
+  const oidc = await context.fetch(`${requestUrl}&audience=api://AzureADTokenExchange`, {
+    headers: { authorization: `bearer ${requestToken}` },
+  });
   if (!oidc.ok) throw new PipelineError(`GitHub OIDC token request answered ${oidc.status}`);
   const assertion = ((await oidc.json()) as { value?: string }).value;
   if (!assertion) throw new PipelineError("GitHub OIDC token response has no value");
@@ -43,7 +53,10 @@ async function graphToken(context: CommandContext): Promise<string> {
     }).toString(),
   });
   const body = (await response.json().catch(() => ({}))) as { access_token?: string; error?: string };
-  if (!response.ok || !body.access_token) throw new PipelineError(`Entra ID token request for Microsoft Graph answered ${response.status}${body.error ? ` (${body.error})` : ""}`);
+  if (!response.ok || !body.access_token)
+    throw new PipelineError(
+      `Entra ID token request for Microsoft Graph answered ${response.status}${body.error ? ` (${body.error})` : ""}`,
+    );
   return body.access_token;
 }
 
@@ -56,7 +69,9 @@ export function graphClient(context: CommandContext): GraphClient {
     const items: T[] = [];
     let url: string | undefined = `${base}${path}`;
     while (url) {
-      const response = await context.fetch(url, { headers: { authorization: `Bearer ${await token}`, accept: "application/json" } });
+      const response = await context.fetch(url, {
+        headers: { authorization: `Bearer ${await token}`, accept: "application/json" },
+      });
       if (!response.ok) throw new PipelineError(`Microsoft Graph GET ${path} answered ${response.status}`);
       const page = (await response.json()) as { value?: T[]; "@odata.nextLink"?: string };
       items.push(...(page.value ?? []));
@@ -70,8 +85,14 @@ export function graphClient(context: CommandContext): GraphClient {
   };
   return {
     appRoleAssignedTo: (resourceObjectId) =>
-      list<AppRoleAssignment>(`/servicePrincipals/${guid("resource service principal id", resourceObjectId)}/appRoleAssignedTo?$select=id,principalId,appRoleId&$top=999`),
+      list<AppRoleAssignment>(
+        `/servicePrincipals/${guid("resource service principal id", resourceObjectId)}/appRoleAssignedTo?$select=id,principalId,appRoleId&$top=999`,
+      ),
     servicePrincipalIds: async (clientId) =>
-      (await list<{ id: string }>(`/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${guid("client id", clientId)}'`)}&$select=id`)).map((sp) => sp.id),
+      (
+        await list<{ id: string }>(
+          `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${guid("client id", clientId)}'`)}&$select=id`,
+        )
+      ).map((sp) => sp.id),
   };
 }

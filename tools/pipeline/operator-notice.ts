@@ -36,12 +36,16 @@ export function parseExpiryReport(text: string, source: string): { now: string; 
   try {
     json = JSON.parse(text);
   } catch {
-    throw new PipelineError(`${source} is not JSON (${text.trim() === "" ? "it is empty" : `${text.length} characters`}); expected the output of \`npm run --silent expiry-check -- <outputs.json> --json\``);
+    throw new PipelineError(
+      `${source} is not JSON (${text.trim() === "" ? "it is empty" : `${text.length} characters`}); expected the output of \`npm run --silent expiry-check -- <outputs.json> --json\``,
+    );
   }
   const parsed = report.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new PipelineError(`${source}: ${issue.path.join(".") || "(root)"} ${issue.message}; expected expiry-check --json output`);
+    throw new PipelineError(
+      `${source}: ${issue.path.join(".") || "(root)"} ${issue.message}; expected expiry-check --json output`,
+    );
   }
   if ("error" in parsed.data) throw new PipelineError(`expiry-check rejected its input: ${parsed.data.error}`);
   return parsed.data;
@@ -51,7 +55,11 @@ const day = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 const code = (text: string) => `\`${text.replace(/`/g, "")}\``;
 
 /** Renders the notice for the stacks that need attention; `runUrl` links the run that checked. */
-export function renderOperatorNotice(stacks: readonly ExpiryStackStatus[], checkedAt: string, runUrl?: string): OperatorNotice {
+export function renderOperatorNotice(
+  stacks: readonly ExpiryStackStatus[],
+  checkedAt: string,
+  runUrl?: string,
+): OperatorNotice {
   const urgent = stacks.filter((s) => s.verdict === "expiring");
   const handoffs = stacks.filter((s) => s.verdict === "handoff-pending");
   const attention = [...urgent, ...handoffs];

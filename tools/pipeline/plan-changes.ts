@@ -2,8 +2,15 @@
 // addresses only, never values: the plan JSON holds the secrets of the passwords in state.
 
 interface PlanActions {
-  readonly resource_changes?: readonly { readonly address: string; readonly change: { readonly actions: readonly string[] } }[];
-  readonly resource_drift?: readonly { readonly address: string; readonly type?: string; readonly change: { readonly actions: readonly string[] } }[];
+  readonly resource_changes?: readonly {
+    readonly address: string;
+    readonly change: { readonly actions: readonly string[] };
+  }[];
+  readonly resource_drift?: readonly {
+    readonly address: string;
+    readonly type?: string;
+    readonly change: { readonly actions: readonly string[] };
+  }[];
   readonly output_changes?: Readonly<Record<string, { readonly actions: readonly string[] }>>;
 }
 

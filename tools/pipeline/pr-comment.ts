@@ -15,7 +15,9 @@ export type CommentOutcome = "created" | "updated" | "unchanged" | "skipped";
 export function commentMarker(body: string): string {
   const first = body.split("\n", 1)[0]!.trim();
   if (!/^<!--\s*[\w.:-]+\s*-->$/.test(first)) {
-    throw new PipelineError(`the comment body's first line is ${JSON.stringify(first.slice(0, 80))}, but must be a hidden marker such as <!-- miradore-plan-review:<stack> --> (plan-review writes it)`);
+    throw new PipelineError(
+      `the comment body's first line is ${JSON.stringify(first.slice(0, 80))}, but must be a hidden marker such as <!-- miradore-plan-review:<stack> --> (plan-review writes it)`,
+    );
   }
   return first;
 }
@@ -25,7 +27,12 @@ export function commentMarker(body: string): string {
  * plan changes nothing), an existing comment is still updated, so an outdated review never stays visible, but no new
  * comment is added: a fleet of unchanged stacks makes no noise.
  */
-export async function upsertPullRequestComment(api: GitHubApi, pr: number, body: string, createIfMissing: boolean): Promise<CommentOutcome> {
+export async function upsertPullRequestComment(
+  api: GitHubApi,
+  pr: number,
+  body: string,
+  createIfMissing: boolean,
+): Promise<CommentOutcome> {
   const marker = commentMarker(body);
   const comments = await api.list<IssueComment>(`/repos/${api.repository}/issues/${pr}/comments`);
   // Only the bot's own comments: a person quoting a review must not have their comment overwritten.

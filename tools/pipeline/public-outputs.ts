@@ -19,7 +19,9 @@ export function publicOutputs(stack: string, text: string): Record<string, Recor
   const kept: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(json as TerraformOutputs)) {
     if (typeof entry !== "object" || entry === null || typeof entry.sensitive !== "boolean") {
-      throw new PipelineError(`terraform output -json for stack ${stack}: output ${name} has no boolean "sensitive" field`);
+      throw new PipelineError(
+        `terraform output -json for stack ${stack}: output ${name} has no boolean "sensitive" field`,
+      );
     }
     if (!entry.sensitive) kept[name] = entry.value;
   }
@@ -27,7 +29,9 @@ export function publicOutputs(stack: string, text: string): Record<string, Recor
 }
 
 /** Merges several stacks' public outputs; a stack present twice is an error (two jobs wrote the same stack). */
-export function mergeOutputs(files: readonly { readonly source: string; readonly outputs: Record<string, unknown> }[]): Record<string, unknown> {
+export function mergeOutputs(
+  files: readonly { readonly source: string; readonly outputs: Record<string, unknown> }[],
+): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
   const from = new Map<string, string>();
   for (const { source, outputs } of files) {

@@ -12,12 +12,16 @@ type Slot = "a" | "b";
 
 /** Addresses of each slot's `time_rotating`, found by their construct path in the synthesized JSON. */
 export function slotRotationAddresses(stack: string, synthesized: unknown): Record<Slot, string> {
-  const resources = (synthesized as { resource?: { time_rotating?: Record<string, { "//"?: { metadata?: { path?: string } } }> } }).resource?.time_rotating ?? {};
+  const resources =
+    (synthesized as { resource?: { time_rotating?: Record<string, { "//"?: { metadata?: { path?: string } } }> } })
+      .resource?.time_rotating ?? {};
   const found: Partial<Record<Slot, string[]>> = {};
   for (const [name, body] of Object.entries(resources)) {
     // The construct path when cdktf recorded it, else the logical id derived from it (slot-a_rotation_<hash>).
     const path = body["//"]?.metadata?.path;
-    const slot = (path === undefined ? /(?:^|_)slot-([ab])_rotation_[0-9A-F]{8}$/.exec(name) : /\/slot-([ab])\/rotation$/.exec(path))?.[1] as Slot | undefined;
+    const slot = (
+      path === undefined ? /(?:^|_)slot-([ab])_rotation_[0-9A-F]{8}$/.exec(name) : /\/slot-([ab])\/rotation$/.exec(path)
+    )?.[1] as Slot | undefined;
     if (slot) (found[slot] ??= []).push(`time_rotating.${name}`);
   }
   const one = (slot: Slot): string => {
@@ -40,14 +44,21 @@ interface StateResource {
 
 /** The slot holding the newest secret, from the rotation times in `terraform show -json` state (values read: those two only). */
 export function currentSlot(stack: string, addresses: Record<Slot, string>, state: unknown): Slot {
-  const resources = (state as { values?: { root_module?: { resources?: StateResource[] } } }).values?.root_module?.resources ?? [];
+  const resources =
+    (state as { values?: { root_module?: { resources?: StateResource[] } } }).values?.root_module?.resources ?? [];
   const rotationMs = (slot: Slot): number => {
     const resource = resources.find((r) => r.address === addresses[slot]);
     if (!resource) {
-      throw new PipelineError(`stack ${stack}: ${addresses[slot]} is not in the state; deploy the stack (or let the scheduled run re-create a due rotation) before forcing a rotation`);
+      throw new PipelineError(
+        `stack ${stack}: ${addresses[slot]} is not in the state; deploy the stack (or let the scheduled run re-create a due rotation) before forcing a rotation`,
+      );
     }
-    const ms = typeof resource.values?.rotation_rfc3339 === "string" ? Date.parse(resource.values.rotation_rfc3339) : Number.NaN;
-    if (Number.isNaN(ms)) throw new PipelineError(`stack ${stack}: ${addresses[slot]}.rotation_rfc3339 in the state is not an RFC 3339 time`);
+    const ms =
+      typeof resource.values?.rotation_rfc3339 === "string" ? Date.parse(resource.values.rotation_rfc3339) : Number.NaN;
+    if (Number.isNaN(ms))
+      throw new PipelineError(
+        `stack ${stack}: ${addresses[slot]}.rotation_rfc3339 in the state is not an RFC 3339 time`,
+      );
     return ms;
   };
   return rotationMs("b") > rotationMs("a") ? "b" : "a";

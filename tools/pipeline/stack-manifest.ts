@@ -49,7 +49,9 @@ export function findStack(outDir: string, name: string): SynthesizedStack {
   if (!stack) {
     const known = stacks.map((s) => s.name);
     const shown = known.length > 10 ? `${known.slice(0, 10).join(", ")}, … (${known.length} in all)` : known.join(", ");
-    throw new PipelineError(`--stack is "${name}", but ${join(outDir, "manifest.json")} has no such stack (it has: ${shown || "none"})`);
+    throw new PipelineError(
+      `--stack is "${name}", but ${join(outDir, "manifest.json")} has no such stack (it has: ${shown || "none"})`,
+    );
   }
   return stack;
 }

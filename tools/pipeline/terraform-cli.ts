@@ -42,7 +42,9 @@ export function terraformBinary(context: CommandContext): string {
 export function lockTimeout(context: CommandContext): string {
   const value = context.env.MIRADORE_LOCK_TIMEOUT || "10m";
   if (!/^\d+(ms|s|m|h)$/.test(value)) {
-    throw new PipelineError(`MIRADORE_LOCK_TIMEOUT is ${JSON.stringify(value)}, but must be a duration such as 30s or 10m`);
+    throw new PipelineError(
+      `MIRADORE_LOCK_TIMEOUT is ${JSON.stringify(value)}, but must be a duration such as 30s or 10m`,
+    );
   }
   return value;
 }
@@ -57,7 +59,12 @@ function withLockTimeout(context: CommandContext, command: string, timeout: stri
  * Commands that write state (apply, import) wait for a lock another run holds, up to {@link lockTimeout}: set through
  * Terraform's TF_CLI_ARGS_<command> so every caller gets it.
  */
-export function runTerraform(context: CommandContext, dir: string, args: readonly string[], options: TerraformOptions = {}): Promise<TerraformRun> {
+export function runTerraform(
+  context: CommandContext,
+  dir: string,
+  args: readonly string[],
+  options: TerraformOptions = {},
+): Promise<TerraformRun> {
   const binary = terraformBinary(context);
   const timeout = lockTimeout(context);
   const env = {
@@ -74,17 +81,26 @@ export function runTerraform(context: CommandContext, dir: string, args: readonl
     const child = spawn(binary, [...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     let errorOutput = "";
-    child.stdout.on("data", (chunk: Buffer) => (options.capture ? chunks.push(chunk) : context.stdout(chunk.toString("utf8"))));
+    child.stdout.on("data", (chunk: Buffer) =>
+      options.capture ? chunks.push(chunk) : context.stdout(chunk.toString("utf8")),
+    );
     child.stderr.on("data", (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       context.stderr(text);
       errorOutput = (errorOutput + text).slice(-KEPT_ERROR_OUTPUT_CHARS);
     });
-    child.once("error", (error) => reject(new PipelineError(`cannot run ${binary} (set MIRADORE_TERRAFORM or put terraform on the PATH): ${error.message}`)));
+    child.once("error", (error) =>
+      reject(
+        new PipelineError(
+          `cannot run ${binary} (set MIRADORE_TERRAFORM or put terraform on the PATH): ${error.message}`,
+        ),
+      ),
+    );
     child.once("close", (code, signal) => {
       const exitCode = code ?? 1;
       const how = signal ? `was stopped by ${signal}` : `exited with ${exitCode}`;
-      if (!accepted.has(exitCode) || signal) reject(new TerraformFailure(`${shown} ${how} in ${dir}`, exitCode, errorOutput));
+      if (!accepted.has(exitCode) || signal)
+        reject(new TerraformFailure(`${shown} ${how} in ${dir}`, exitCode, errorOutput));
       else resolveRun({ exitCode, stdout: Buffer.concat(chunks).toString("utf8") });
     });
   });

@@ -44,7 +44,12 @@ export type IssueOutcome = "opened" | "updated" | "unchanged" | "closed" | "noth
  * first time. `closed`: updates the open issue's body (so it says why it was closed) and closes it; nothing to do
  * when none is open.
  */
-export async function syncTrackingIssue(api: GitHubApi, key: TrackingIssueKey, state: "open" | "closed", body: string): Promise<IssueOutcome> {
+export async function syncTrackingIssue(
+  api: GitHubApi,
+  key: TrackingIssueKey,
+  state: "open" | "closed",
+  body: string,
+): Promise<IssueOutcome> {
   const kind = TRACKING_ISSUES[key];
   const marker = trackingMarker(key);
   const fullBody = body.startsWith(marker) ? body : `${marker}\n${body}`;
@@ -54,7 +59,11 @@ export async function syncTrackingIssue(api: GitHubApi, key: TrackingIssueKey, s
 
   if (state === "closed") {
     if (!existing) return "nothing-open";
-    await api.request("PATCH", `${repo}/issues/${existing.number}`, { body: fullBody, state: "closed", state_reason: "completed" });
+    await api.request("PATCH", `${repo}/issues/${existing.number}`, {
+      body: fullBody,
+      state: "closed",
+      state_reason: "completed",
+    });
     return "closed";
   }
   if (existing) {
@@ -70,5 +79,9 @@ export async function syncTrackingIssue(api: GitHubApi, key: TrackingIssueKey, s
 async function ensureLabel(api: GitHubApi, kind: TrackingIssueKind): Promise<void> {
   const labels = await api.list<{ name: string }>(`/repos/${api.repository}/labels`);
   if (labels.some((l) => l.name === kind.label)) return;
-  await api.request("POST", `/repos/${api.repository}/labels`, { name: kind.label, color: kind.labelColor, description: kind.labelDescription });
+  await api.request("POST", `/repos/${api.repository}/labels`, {
+    name: kind.label,
+    color: kind.labelColor,
+    description: kind.labelDescription,
+  });
 }

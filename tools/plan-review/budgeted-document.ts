@@ -48,7 +48,8 @@ export class BudgetedDocument {
   toString(): string {
     let text = this.text;
     if (this.omitted > 0) {
-      const critical = this.criticalOmitted > 0 ? `, **including ${plural(this.criticalOmitted, "identity-critical change")}**` : "";
+      const critical =
+        this.criticalOmitted > 0 ? `, **including ${plural(this.criticalOmitted, "identity-critical change")}**` : "";
       text += `\n\n… and ${this.omitted} more ${this.omitted === 1 ? "change" : "changes"}${critical} not shown here: see the full plan in the workflow log.`;
     }
     text += "\n";

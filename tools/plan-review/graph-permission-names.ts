@@ -10,10 +10,20 @@ const GRAPH_APP_ROLES_BY_ID = new Map([...GRAPH_APP_ROLES.values()].map((role) =
  * One entry of `required_resource_access` (or `azuread_application_api_access`) as Markdown, for example
  * "Microsoft Graph application permission **Group.Read.All** (`5b567255-…`)".
  */
-export function describeRequestedPermission(apiAppId: Masked | undefined, permissionId: Masked | undefined, type: Masked | undefined): string {
-  const kind = type === "Role" ? "application permission" : type === "Scope" ? "delegated permission" : `permission of type ${shown(type)}`;
+export function describeRequestedPermission(
+  apiAppId: Masked | undefined,
+  permissionId: Masked | undefined,
+  type: Masked | undefined,
+): string {
+  const kind =
+    type === "Role"
+      ? "application permission"
+      : type === "Scope"
+        ? "delegated permission"
+        : `permission of type ${shown(type)}`;
   if (apiAppId === MICROSOFT_GRAPH_APP_ID) {
-    const role = type === "Role" && typeof permissionId === "string" ? GRAPH_APP_ROLES_BY_ID.get(permissionId) : undefined;
+    const role =
+      type === "Role" && typeof permissionId === "string" ? GRAPH_APP_ROLES_BY_ID.get(permissionId) : undefined;
     return role
       ? `Microsoft Graph ${kind} **${role.value}** (${code(role.id)}: ${role.description})`
       : `Microsoft Graph ${kind} ${shown(permissionId)} (not one this project knows by name)`;

@@ -54,16 +54,22 @@ function audience(value: Masked | undefined): string {
 const application: Finder = (change) => {
   const { before, after, kind } = change;
   if (kind === "delete") {
-    return ["The app registration is deleted: its client id and every secret stop working, and Miradore loses access to the tenant."];
+    return [
+      "The app registration is deleted: its client id and every secret stop working, and Miradore loses access to the tenant.",
+    ];
   }
   const reasons: string[] = [];
   if (kind === "create") {
     reasons.push(`A new app registration, sign-in audience ${audience(field(after, "sign_in_audience"))}.`);
   } else if (isReplacement(kind)) {
-    reasons.push("The app registration is replaced: the new one has a new client id, and Miradore needs it and a new secret.");
+    reasons.push(
+      "The app registration is replaced: the new one has a new client id, and Miradore needs it and a new secret.",
+    );
   }
   if (before !== undefined && after !== undefined && change.changedAttributes.includes("sign_in_audience")) {
-    reasons.push(`Sign-in audience changes from ${audience(field(before, "sign_in_audience"))} to ${audience(field(after, "sign_in_audience"))}.`);
+    reasons.push(
+      `Sign-in audience changes from ${audience(field(before, "sign_in_audience"))} to ${audience(field(after, "sign_in_audience"))}.`,
+    );
   }
   reasons.push(...requiredResourceAccessFindings(before, after));
   reasons.push(...ownerFindings(field(before, "owners"), field(after, "owners")));
@@ -94,13 +100,19 @@ function requiredResourceAccessFindings(before: Masked | undefined, after: Maske
   if (afterAccess instanceof Hidden) {
     return [`The API permissions it requests are ${shown(afterAccess)}: check the full plan.`];
   }
-  return permissionFindings(requestedPermissions(field(before, "required_resource_access")), requestedPermissions(afterAccess));
+  return permissionFindings(
+    requestedPermissions(field(before, "required_resource_access")),
+    requestedPermissions(afterAccess),
+  );
 }
 
 function permissionFindings(before: RequestedPermission[], after: RequestedPermission[]): string[] {
   const { added, removed } = setDifference(before, after, (p) => [p.apiAppId ?? null, p.id ?? null, p.type ?? null]);
   return [
-    ...added.map((p) => `Requests ${describeRequestedPermission(p.apiAppId, p.id, p.type)}; it takes effect once admin consent is granted.`),
+    ...added.map(
+      (p) =>
+        `Requests ${describeRequestedPermission(p.apiAppId, p.id, p.type)}; it takes effect once admin consent is granted.`,
+    ),
     ...removed.map((p) => `No longer requests ${describeRequestedPermission(p.apiAppId, p.id, p.type)}.`),
   ];
 }
@@ -111,15 +123,25 @@ function ownerFindings(before: Masked | undefined, after: Masked | undefined): s
   }
   const { added, removed } = setDifference(items(before), items(after), (owner) => owner);
   return [
-    ...(added.length > 0 ? [`Owners added (they can change the app and its secrets): ${added.map(shown).join(", ")}.`] : []),
+    ...(added.length > 0
+      ? [`Owners added (they can change the app and its secrets): ${added.map(shown).join(", ")}.`]
+      : []),
     ...(removed.length > 0 ? [`Owners removed: ${removed.map(shown).join(", ")}.`] : []),
   ];
 }
 
 const applicationApiAccess: Finder = (change) => {
   const permissionsOf = (value: Masked | undefined): RequestedPermission[] => [
-    ...items(field(value, "role_ids")).map((id) => ({ apiAppId: field(value, "api_client_id"), id, type: "Role" as Masked })),
-    ...items(field(value, "scope_ids")).map((id) => ({ apiAppId: field(value, "api_client_id"), id, type: "Scope" as Masked })),
+    ...items(field(value, "role_ids")).map((id) => ({
+      apiAppId: field(value, "api_client_id"),
+      id,
+      type: "Role" as Masked,
+    })),
+    ...items(field(value, "scope_ids")).map((id) => ({
+      apiAppId: field(value, "api_client_id"),
+      id,
+      type: "Scope" as Masked,
+    })),
   ];
   return permissionFindings(permissionsOf(change.before), permissionsOf(change.after));
 };
@@ -127,23 +149,30 @@ const applicationApiAccess: Finder = (change) => {
 const servicePrincipal: Finder = (change) => {
   const { before, after, kind } = change;
   if (kind === "delete") {
-    return ["The service principal is deleted: the admin consent granted to it goes with it, and the app can no longer sign in to this tenant."];
+    return [
+      "The service principal is deleted: the admin consent granted to it goes with it, and the app can no longer sign in to this tenant.",
+    ];
   }
   const reasons: string[] = [];
   if (kind === "create") {
     reasons.push("A new service principal: the app can sign in to this tenant once it has a secret.");
   } else if (isReplacement(kind)) {
-    reasons.push("The service principal is replaced: admin consent granted to the old one is lost until it is granted again.");
+    reasons.push(
+      "The service principal is replaced: admin consent granted to the old one is lost until it is granted again.",
+    );
   }
   if (before !== undefined && change.changedAttributes.includes("account_enabled")) {
-    reasons.push(`Sign-in enabled changes from ${shown(field(before, "account_enabled"))} to ${shown(field(after, "account_enabled"))}.`);
+    reasons.push(
+      `Sign-in enabled changes from ${shown(field(before, "account_enabled"))} to ${shown(field(after, "account_enabled"))}.`,
+    );
   }
   reasons.push(...ownerFindings(field(before, "owners"), field(after, "owners")));
   return reasons;
 };
 
 const appRoleAssignment: Finder = (change) => {
-  const role = (value: Masked | undefined) => describeAssignedAppRole(field(value, "app_role_id"), field(value, "resource_object_id"));
+  const role = (value: Masked | undefined) =>
+    describeAssignedAppRole(field(value, "app_role_id"), field(value, "resource_object_id"));
   const principal = (value: Masked | undefined) => shown(field(value, "principal_object_id"));
   switch (change.kind) {
     case "create":
@@ -196,7 +225,9 @@ function credential(label: string): Finder {
       field(value, "subject") !== undefined
         ? `issuer ${shown(field(value, "issuer"))}, subject ${shown(field(value, "subject"))}`
         : `key id ${shown(field(value, "key_id"))}, valid until ${shown(field(value, "end_date"))}`;
-    const rotation = change.replacePaths.some((path) => path.startsWith("rotate_when_changed")) ? " (a scheduled rotation)" : "";
+    const rotation = change.replacePaths.some((path) => path.startsWith("rotate_when_changed"))
+      ? " (a scheduled rotation)"
+      : "";
     switch (kind) {
       case "create":
         return [`A new ${label} (${details(after)}).`];

@@ -25,7 +25,13 @@ export function maskValue(
   return mask(value, sensitive, unknown, secretPaths, "");
 }
 
-function mask(value: unknown, sensitive: unknown, unknown: unknown, secretPaths: ReadonlySet<string>, path: string): Masked {
+function mask(
+  value: unknown,
+  sensitive: unknown,
+  unknown: unknown,
+  secretPaths: ReadonlySet<string>,
+  path: string,
+): Masked {
   if (sensitive === true || secretPaths.has(path)) {
     return Hidden.SENSITIVE;
   }
@@ -35,15 +41,26 @@ function mask(value: unknown, sensitive: unknown, unknown: unknown, secretPaths:
   if (Array.isArray(value) || (Array.isArray(unknown) && (value === undefined || value === null))) {
     const items = Array.isArray(value) ? value : [];
     const length = Math.max(items.length, Array.isArray(unknown) ? unknown.length : 0);
-    return Array.from({ length }, (_, i) => mask(items[i] ?? null, child(sensitive, i), child(unknown, i), secretPaths, path));
+    return Array.from({ length }, (_, i) =>
+      mask(items[i] ?? null, child(sensitive, i), child(unknown, i), secretPaths, path),
+    );
   }
   if (isRecord(value) || (isRecord(unknown) && (value === undefined || value === null))) {
     const record = isRecord(value) ? value : {};
     // after_unknown names attributes that `after` leaves out because they are unknown.
-    const keys = new Set([...Object.keys(record), ...(isRecord(unknown) ? Object.keys(unknown).filter((k) => unknown[k] === true) : [])]);
+    const keys = new Set([
+      ...Object.keys(record),
+      ...(isRecord(unknown) ? Object.keys(unknown).filter((k) => unknown[k] === true) : []),
+    ]);
     const masked: Record<string, Masked> = {};
     for (const key of [...keys].sort()) {
-      masked[key] = mask(record[key] ?? null, child(sensitive, key), child(unknown, key), secretPaths, path === "" ? key : `${path}.${key}`);
+      masked[key] = mask(
+        record[key] ?? null,
+        child(sensitive, key),
+        child(unknown, key),
+        secretPaths,
+        path === "" ? key : `${path}.${key}`,
+      );
     }
     return masked;
   }

@@ -31,7 +31,9 @@ function parseJsonText(text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new PlanInputError(`the input is not valid JSON (${withLineAndColumn(withoutExcerpt(reason), text)}), but must be ${EXPECTED_INPUT}`);
+    throw new PlanInputError(
+      `the input is not valid JSON (${withLineAndColumn(withoutExcerpt(reason), text)}), but must be ${EXPECTED_INPUT}`,
+    );
   }
 }
 

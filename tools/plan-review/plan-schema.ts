@@ -27,21 +27,19 @@ function kindOfActions(actions: readonly string[]): ChangeKind | undefined {
   return (Object.keys(ACTION_LISTS) as ChangeKind[]).find((kind) => ACTION_LISTS[kind].join(",") === key);
 }
 
-const actionsSchema = z
-  .array(z.enum(ACTION_WORDS))
-  .transform((actions, ctx) => {
-    const kind = kindOfActions(actions);
-    if (kind === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `must be one of the action lists Terraform writes (${Object.values(ACTION_LISTS)
-          .map((list) => JSON.stringify(list))
-          .join(", ")})`,
-      });
-      return z.NEVER;
-    }
-    return kind;
-  });
+const actionsSchema = z.array(z.enum(ACTION_WORDS)).transform((actions, ctx) => {
+  const kind = kindOfActions(actions);
+  if (kind === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be one of the action lists Terraform writes (${Object.values(ACTION_LISTS)
+        .map((list) => JSON.stringify(list))
+        .join(", ")})`,
+    });
+    return z.NEVER;
+  }
+  return kind;
+});
 
 /** What Terraform plans for a value: the actions, and the value before and after with its masks. */
 const valueChangeSchema = z.object({
@@ -88,9 +86,7 @@ export const planSchema = z.object({
   terraform_version: z.string().optional(),
   resource_changes: z.array(resourceChangeSchema).optional(),
   resource_drift: z.array(resourceChangeSchema).optional(),
-  deferred_changes: z
-    .array(z.object({ reason: z.string(), resource_change: resourceChangeSchema }))
-    .optional(),
+  deferred_changes: z.array(z.object({ reason: z.string(), resource_change: resourceChangeSchema })).optional(),
   output_changes: z.record(z.string(), outputChangeSchema).optional(),
   // Terraform writes planned_values in every plan, and a state file (`terraform show -json` without a plan) lacks it.
   planned_values: z.object(

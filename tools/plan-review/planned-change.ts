@@ -41,11 +41,16 @@ export function toPlannedChange(rc: ResourceChange): PlannedChange {
       ? {
           id: change.importing.id,
           unknown: change.importing.unknown,
-          identity: change.importing.identity === undefined ? undefined : maskValue(change.importing.identity, undefined, undefined),
+          identity:
+            change.importing.identity === undefined
+              ? undefined
+              : maskValue(change.importing.identity, undefined, undefined),
         }
       : undefined,
     deposed: rc.deposed,
-    before: exists(change.before) ? maskValue(change.before, change.before_sensitive, undefined, secretPaths) : undefined,
+    before: exists(change.before)
+      ? maskValue(change.before, change.before_sensitive, undefined, secretPaths)
+      : undefined,
     after:
       exists(change.after) || isMarked(change.after_unknown)
         ? maskValue(change.after, change.after_sensitive, change.after_unknown, secretPaths)
@@ -73,9 +78,7 @@ function changedAttributes(before: unknown, after: unknown, afterUnknown: unknow
   const afterRecord = isRecord(after) ? after : {};
   const unknownRecord = isRecord(afterUnknown) ? afterUnknown : {};
   const keys = new Set([...Object.keys(before), ...Object.keys(afterRecord), ...Object.keys(unknownRecord)]);
-  return [...keys]
-    .filter((key) => isMarked(unknownRecord[key]) || !sameJson(before[key], afterRecord[key]))
-    .sort();
+  return [...keys].filter((key) => isMarked(unknownRecord[key]) || !sameJson(before[key], afterRecord[key])).sort();
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,6 +1,12 @@
 // Renders a Terraform plan as the Markdown of a pull-request comment: marker, summary, identity-critical changes
 // first, then the rest by action, then outputs, deferred changes and drift. Values are shown only masked.
-import { describeActionReason, describeDeferredReason, isReplacement, KIND_GROUP_HEADINGS, KIND_VERBS } from "./action-words";
+import {
+  describeActionReason,
+  describeDeferredReason,
+  isReplacement,
+  KIND_GROUP_HEADINGS,
+  KIND_VERBS,
+} from "./action-words";
 import { BudgetedDocument, type BudgetedBlock } from "./budgeted-document";
 import { ATTRIBUTES_EXPLAINED_BY_FINDINGS, identityFindings } from "./identity-findings";
 import { code, plural, shown } from "./markdown";
@@ -54,7 +60,9 @@ export function renderPlanReview(plan: unknown, options: PlanReviewOptions): str
   const { stack, maxChanges, maxChars } = checkedOptions(options);
   const parsed = parsePlan(plan);
   const changes = (parsed.resource_changes ?? []).map(toPlannedChange);
-  const listed = changes.filter((c) => c.kind !== "no-op" || c.previousAddress !== undefined || c.importing !== undefined);
+  const listed = changes.filter(
+    (c) => c.kind !== "no-op" || c.previousAddress !== undefined || c.importing !== undefined,
+  );
   const outputs = Object.entries(parsed.output_changes ?? {}).filter(([, change]) => change.actions !== "no-op");
   const deferred = parsed.deferred_changes ?? [];
   const drift = (parsed.resource_drift ?? []).map(toPlannedChange);
@@ -69,7 +77,9 @@ export function renderPlanReview(plan: unknown, options: PlanReviewOptions): str
   if (parsed.errored) {
     doc.addFixed("> **Terraform reported errors while planning**: this plan is not complete and must not be applied.");
   } else if (parsed.complete === false) {
-    doc.addFixed("> This plan is incomplete: some changes are deferred, so another plan and apply will follow this one.");
+    doc.addFixed(
+      "> This plan is incomplete: some changes are deferred, so another plan and apply will follow this one.",
+    );
   }
 
   const critical: BudgetedBlock[] = [];
@@ -100,12 +110,16 @@ export function renderPlanReview(plan: unknown, options: PlanReviewOptions): str
   doc.addSection(
     `#### Deferred to a later plan (${deferred.length})`,
     deferred.map(({ reason, resource_change }) => ({
-      render: () => `- ${code(resource_change.address)} would be ${KIND_VERBS[resource_change.change.actions]}, deferred because ${describeDeferredReason(reason)}`,
+      render: () =>
+        `- ${code(resource_change.address)} would be ${KIND_VERBS[resource_change.change.actions]}, deferred because ${describeDeferredReason(reason)}`,
     })),
   );
   doc.addSection(
     `#### Changed outside Terraform (${drift.length})`,
-    drift.map((change) => ({ render: () => `- ${code(change.address)} was ${change.kind === "delete" ? "deleted" : "changed"} outside Terraform` })),
+    drift.map((change) => ({
+      render: () =>
+        `- ${code(change.address)} was ${change.kind === "delete" ? "deleted" : "changed"} outside Terraform`,
+    })),
   );
   return doc.toString();
 }
@@ -114,7 +128,9 @@ function checkedOptions(options: PlanReviewOptions): Required<PlanReviewOptions>
   const { stack, maxChanges = DEFAULT_MAX_CHANGES, maxChars = GITHUB_COMMENT_MAX_CHARS } = options;
   // The name goes into an HTML comment and a heading: nothing there may end the comment or start markup.
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(stack)) {
-    throw new PlanReviewOptionsError(`stack is ${JSON.stringify(stack)}, but must be 1 to 100 letters, digits, ".", "_" or "-"`);
+    throw new PlanReviewOptionsError(
+      `stack is ${JSON.stringify(stack)}, but must be 1 to 100 letters, digits, ".", "_" or "-"`,
+    );
   }
   if (!Number.isInteger(maxChanges) || maxChanges < 1) {
     throw new PlanReviewOptionsError(`maxChanges is ${maxChanges}, but must be a whole number of at least 1`);
@@ -152,17 +168,23 @@ function importLine(importing: NonNullable<PlannedChange["importing"]>): string 
 }
 
 function attributeLines(change: PlannedChange, hasFindings: boolean): string[] {
-  const changed = hasFindings ? change.changedAttributes.filter((name) => !ATTRIBUTES_EXPLAINED_BY_FINDINGS.has(name)) : change.changedAttributes;
+  const changed = hasFindings
+    ? change.changedAttributes.filter((name) => !ATTRIBUTES_EXPLAINED_BY_FINDINGS.has(name))
+    : change.changedAttributes;
   const shownAttributes = changed.slice(0, MAX_ATTRIBUTES_PER_CHANGE);
   const more = changed.length - shownAttributes.length;
   return [
-    ...shownAttributes.map((name) => `${code(name)}: ${valueText(field(change.before, name))} → ${valueText(field(change.after, name))}`),
+    ...shownAttributes.map(
+      (name) => `${code(name)}: ${valueText(field(change.before, name))} → ${valueText(field(change.after, name))}`,
+    ),
     ...(more > 0 ? [`… and ${plural(more, "more changed attribute")}.`] : []),
   ];
 }
 
 function valueText(value: Masked | undefined): string {
-  return value instanceof Hidden || value === undefined || value === null ? shown(value) : code(formatMasked(value, MAX_VALUE_CHARS));
+  return value instanceof Hidden || value === undefined || value === null
+    ? shown(value)
+    : code(formatMasked(value, MAX_VALUE_CHARS));
 }
 
 function outputBlock(name: string, change: OutputChange, declaredSensitive: boolean): string {
@@ -181,5 +203,8 @@ function outputBlock(name: string, change: OutputChange, declaredSensitive: bool
 
 /** Plans before format 0.2 mark a secret output only in its declaration, not in output_changes. */
 function isDeclaredSensitive(plan: Plan, name: string): boolean {
-  return plan.planned_values.outputs?.[name]?.sensitive === true || plan.configuration?.root_module?.outputs?.[name]?.sensitive === true;
+  return (
+    plan.planned_values.outputs?.[name]?.sensitive === true ||
+    plan.configuration?.root_module?.outputs?.[name]?.sensitive === true
+  );
 }

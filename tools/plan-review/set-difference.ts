@@ -7,13 +7,23 @@ export interface SetDifference<T> {
 }
 
 /** Compares by each member's masked text, so two hidden members count as equal: neither is shown anyway. */
-export function setDifference<T>(before: readonly T[], after: readonly T[], keyOf: (member: T) => Masked): SetDifference<T> {
+export function setDifference<T>(
+  before: readonly T[],
+  after: readonly T[],
+  keyOf: (member: T) => Masked,
+): SetDifference<T> {
   const key = (member: T) => formatMasked(keyOf(member), Number.MAX_SAFE_INTEGER);
   const beforeKeys = new Set(before.map(key));
   const afterKeys = new Set(after.map(key));
   return {
-    added: unique(after.filter((member) => !beforeKeys.has(key(member))), key),
-    removed: unique(before.filter((member) => !afterKeys.has(key(member))), key),
+    added: unique(
+      after.filter((member) => !beforeKeys.has(key(member))),
+      key,
+    ),
+    removed: unique(
+      before.filter((member) => !afterKeys.has(key(member))),
+      key,
+    ),
   };
 }
 

@@ -137,7 +137,10 @@ export function updateTenant<T>(root: string, tenantId: string, change: (doc: Te
 
 /** Objects Terraform (or a test) created, credentials included: everything except what Microsoft pre-seeds. */
 export function createdObjectCount(doc: TenantDocument): number {
-  const credentials = Object.values(doc.applications).reduce((n, a) => n + a.passwordCredentials.length + a.federatedIdentityCredentials.length, 0);
+  const credentials = Object.values(doc.applications).reduce(
+    (n, a) => n + a.passwordCredentials.length + a.federatedIdentityCredentials.length,
+    0,
+  );
   return (
     Object.keys(doc.applications).length +
     credentials +
@@ -213,8 +216,10 @@ export function takeFault(root: string, operation: FaultRule["operation"], type:
     if (rule.operation !== operation || rule.type !== type) continue;
     const seen = (rule.seen = (rule.seen ?? 0) + 1);
     const first = rule.nth ?? 1;
-    const active = rule.nth === undefined && rule.times === undefined ? true : seen >= first && seen < first + (rule.times ?? 1);
-    if (triggered === undefined && active) triggered = { summary: rule.summary, error: rule.error, delayMs: rule.delayMs };
+    const active =
+      rule.nth === undefined && rule.times === undefined ? true : seen >= first && seen < first + (rule.times ?? 1);
+    if (triggered === undefined && active)
+      triggered = { summary: rule.summary, error: rule.error, delayMs: rule.delayMs };
   }
   writeJsonAtomically(file, doc);
   return triggered;

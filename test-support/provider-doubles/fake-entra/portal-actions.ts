@@ -5,8 +5,13 @@ import { MICROSOFT_GRAPH_APP_ID } from "./microsoft-graph";
 import type { DirectoryApplication, TenantDocument } from "./directory-store";
 
 function onlyApplication(doc: TenantDocument, displayName?: string): DirectoryApplication {
-  const apps = Object.values(doc.applications).filter((a) => displayName === undefined || a.displayName === displayName);
-  if (apps.length !== 1) throw new Error(`expected one application${displayName ? ` named "${displayName}"` : ""} in tenant ${doc.tenantId}, found ${apps.length}`);
+  const apps = Object.values(doc.applications).filter(
+    (a) => displayName === undefined || a.displayName === displayName,
+  );
+  if (apps.length !== 1)
+    throw new Error(
+      `expected one application${displayName ? ` named "${displayName}"` : ""} in tenant ${doc.tenantId}, found ${apps.length}`,
+    );
   return apps[0]!;
 }
 

@@ -43,7 +43,8 @@ export function serviceUnavailable(operation: FaultRule["operation"], type: stri
     nth,
     times,
     summary: `Could not create ${type.replace(/^azuread_/, "").replace(/_/g, " ")}`,
-    error: "unexpected status 503 (503 Service Unavailable) with error: ServiceUnavailable: Service is temporarily unavailable.",
+    error:
+      "unexpected status 503 (503 Service Unavailable) with error: ServiceUnavailable: Service is temporarily unavailable.",
   };
 }
 
@@ -55,7 +56,8 @@ export function permissionDenied(type: string, nth = 1, times = 1): FaultRule {
     nth,
     times,
     summary: `Could not create ${type.replace(/^azuread_/, "").replace(/_/g, " ")}`,
-    error: "unexpected status 403 (403 Forbidden) with error: Authorization_RequestDenied: Insufficient privileges to complete the operation.",
+    error:
+      "unexpected status 403 (403 Forbidden) with error: Authorization_RequestDenied: Insufficient privileges to complete the operation.",
   };
 }
 

@@ -21,16 +21,23 @@ export function retryPolicy(context: CommandContext): { attempts: number; baseMs
   const number = (name: string, fallback: number, min: number): number => {
     const text = context.env[name];
     if (text === undefined || text === "") return fallback;
-    if (!/^\d+$/.test(text) || Number(text) < min) throw new PipelineError(`${name} is ${JSON.stringify(text)}, but must be a whole number of at least ${min}`);
+    if (!/^\d+$/.test(text) || Number(text) < min)
+      throw new PipelineError(`${name} is ${JSON.stringify(text)}, but must be a whole number of at least ${min}`);
     return Number(text);
   };
   return { attempts: number("MIRADORE_APPLY_ATTEMPTS", 4, 1), baseMs: number("MIRADORE_RETRY_BASE_MS", 30_000, 0) };
 }
 
 /** The `id` of each address in the state (read in memory: `show -json` holds the secrets). */
-async function stateIds(context: CommandContext, dir: string, addresses: readonly string[]): Promise<Map<string, unknown>> {
+async function stateIds(
+  context: CommandContext,
+  dir: string,
+  addresses: readonly string[],
+): Promise<Map<string, unknown>> {
   if (addresses.length === 0) return new Map();
-  const state = JSON.parse((await runTerraform(context, dir, ["show", "-json", "-no-color"], { capture: true })).stdout) as {
+  const state = JSON.parse(
+    (await runTerraform(context, dir, ["show", "-json", "-no-color"], { capture: true })).stdout,
+  ) as {
     values?: { root_module?: { resources?: { address: string; values?: { id?: unknown } }[] } };
   };
   const resources = state.values?.root_module?.resources ?? [];
@@ -38,16 +45,26 @@ async function stateIds(context: CommandContext, dir: string, addresses: readonl
 }
 
 /** Applies the stack's configuration, replacing `replace` (resource addresses) on the way. */
-export async function applyStack(context: CommandContext, stack: SynthesizedStack, replace: readonly string[] = []): Promise<void> {
+export async function applyStack(
+  context: CommandContext,
+  stack: SynthesizedStack,
+  replace: readonly string[] = [],
+): Promise<void> {
   const { attempts, baseMs } = retryPolicy(context);
   const waitForLock = lockTimeout(context);
   await terraformInit(context, stack.dir);
   const idsBefore = await stateIds(context, stack.dir, replace);
   let pendingReplace = [...replace];
   let adoptions = 0;
-  for (let attempt = 1; ; ) {
+  for (let attempt = 1; ;) {
     try {
-      await runTerraform(context, stack.dir, ["apply", "-input=false", "-no-color", "-auto-approve", ...pendingReplace.map((a) => `-replace=${a}`)]);
+      await runTerraform(context, stack.dir, [
+        "apply",
+        "-input=false",
+        "-no-color",
+        "-auto-approve",
+        ...pendingReplace.map((a) => `-replace=${a}`),
+      ]);
       return;
     } catch (error) {
       if (!(error instanceof TerraformFailure)) throw error;
@@ -59,13 +76,19 @@ export async function applyStack(context: CommandContext, stack: SynthesizedStac
         continue;
       }
       if (failure.kind !== "transient") {
-        throw new PipelineError(`stack ${stack.name}: terraform apply failed: ${failure.summary} (not a transient error, not retried; the state keeps what was created, see the log above)`);
+        throw new PipelineError(
+          `stack ${stack.name}: terraform apply failed: ${failure.summary} (not a transient error, not retried; the state keeps what was created, see the log above)`,
+        );
       }
       if (attempt >= attempts) {
-        throw new PipelineError(`stack ${stack.name}: terraform apply failed ${attempts} times (${failure.reason}): ${failure.summary}; the state keeps what was created, the next run continues from there`);
+        throw new PipelineError(
+          `stack ${stack.name}: terraform apply failed ${attempts} times (${failure.reason}): ${failure.summary}; the state keeps what was created, the next run continues from there`,
+        );
       }
       const delayMs = baseMs * 2 ** (attempt - 1);
-      context.stdout(`${stack.name}: apply attempt ${attempt} of ${attempts} failed (${failure.reason}: ${failure.summary}); retrying in ${Math.round(delayMs / 1000)} s\n`);
+      context.stdout(
+        `${stack.name}: apply attempt ${attempt} of ${attempts} failed (${failure.reason}: ${failure.summary}); retrying in ${Math.round(delayMs / 1000)} s\n`,
+      );
       await sleep(delayMs);
       attempt++;
       // A forced rotation whose time_rotating was already replaced must not replace it again (one more secret).

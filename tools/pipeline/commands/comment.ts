@@ -11,10 +11,16 @@ export async function commentCommand(argv: readonly string[], context: CommandCo
     "has-changes": { type: "string" },
   });
   const prText = required("comment", "pr", values.pr);
-  if (!/^[1-9]\d*$/.test(prText)) throw new PipelineError(`comment: --pr is ${JSON.stringify(prText)}, but must be a pull request number`);
-  const hasChanges = oneOf("comment", "has-changes", required("comment", "has-changes", values["has-changes"]), ["true", "false"] as const);
+  if (!/^[1-9]\d*$/.test(prText))
+    throw new PipelineError(`comment: --pr is ${JSON.stringify(prText)}, but must be a pull request number`);
+  const hasChanges = oneOf("comment", "has-changes", required("comment", "has-changes", values["has-changes"]), [
+    "true",
+    "false",
+  ] as const);
   const body = readTextFile(context, required("comment", "body-file", values["body-file"]), "comment body");
   const outcome = await upsertPullRequestComment(gitHubApi(context), Number(prText), body, hasChanges === "true");
-  context.stdout(`pull request #${prText}: plan review comment ${outcome}${outcome === "skipped" ? " (no changes and no earlier comment)" : ""}\n`);
+  context.stdout(
+    `pull request #${prText}: plan review comment ${outcome}${outcome === "skipped" ? " (no changes and no earlier comment)" : ""}\n`,
+  );
   return 0;
 }

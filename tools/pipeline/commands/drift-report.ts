@@ -16,15 +16,24 @@ export async function driftReportCommand(argv: readonly string[], context: Comma
   });
   const dir = resolve(context.cwd, required("drift-report", "dir", values.dir));
   const checkedText = required("drift-report", "checked-stacks", values["checked-stacks"]);
-  if (!/^\d+$/.test(checkedText)) throw new PipelineError(`drift-report: --checked-stacks is ${JSON.stringify(checkedText)}, but must be a whole number`);
+  if (!/^\d+$/.test(checkedText))
+    throw new PipelineError(
+      `drift-report: --checked-stacks is ${JSON.stringify(checkedText)}, but must be a whole number`,
+    );
   // No folder: no drift job uploaded a review, so none found drift.
   let files: string[] = [];
   try {
-    files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".md")).sort();
+    files = readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".md"))
+      .sort();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new PipelineError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code}`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new PipelineError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code}`);
   }
-  const drifted = files.map((file) => ({ stack: basename(file, ".md"), review: readTextFile(context, join(dir, file), "drift review") }));
+  const drifted = files.map((file) => ({
+    stack: basename(file, ".md"),
+    review: readTextFile(context, join(dir, file), "drift review"),
+  }));
   const report = renderDriftReport(drifted, Number(checkedText), new Date().toISOString(), runUrl(context));
   writeTextFile(context, required("drift-report", "out-file", values["out-file"]), report.markdown);
   context.stdout(`${drifted.length} of ${checkedText} stacks changed outside Terraform\n`);

@@ -29,7 +29,9 @@ export async function forceRotateCommand(argv: readonly string[], context: Comma
   const current = currentSlot(stack.name, addresses, stateJson);
   if (mode === "keep") refuseDuringHandoff(stack.name, stateJson, values.now ? new Date(values.now) : new Date());
   const replace = addressesToReplace(mode, addresses, current);
-  context.stdout(`${stack.name}: forced rotation (${mode}); current slot ${current.toUpperCase()}; replacing ${replace.join(", ")}\n`);
+  context.stdout(
+    `${stack.name}: forced rotation (${mode}); current slot ${current.toUpperCase()}; replacing ${replace.join(", ")}\n`,
+  );
   await applyStack(context, stack, replace);
   return 0;
 }
@@ -39,7 +41,9 @@ function refuseDuringHandoff(stack: string, state: unknown, now: Date): void {
   const deadline = (state as { values?: { outputs?: { handoff_deadline?: { value?: unknown } } } }).values?.outputs
     ?.handoff_deadline?.value;
   if (typeof deadline !== "string" || Number.isNaN(Date.parse(deadline))) {
-    throw new PipelineError(`stack ${stack}: the state has no handoff_deadline output; deploy the stack before forcing a rotation`);
+    throw new PipelineError(
+      `stack ${stack}: the state has no handoff_deadline output; deploy the stack before forcing a rotation`,
+    );
   }
   if (Number.isNaN(now.getTime())) throw new PipelineError(`--now is not a date`);
   if (now.getTime() < Date.parse(deadline)) {

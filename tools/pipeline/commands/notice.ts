@@ -13,7 +13,14 @@ export async function noticeCommand(argv: readonly string[], context: CommandCon
   const notice = renderOperatorNotice(report.stacks, report.now, runUrl(context));
   writeTextFile(context, required("notice", "out-file", values["out-file"]), notice.markdown);
   for (const s of notice.stacks) {
-    annotate(context, s.verdict === "expiring" ? "warning" : "notice", `${s.stack}: ${s.verdict}`, s.verdict === "expiring" ? s.warnings.join("; ") : `paste the new client secret into Miradore by ${s.handoff.deadline.date}`);
+    annotate(
+      context,
+      s.verdict === "expiring" ? "warning" : "notice",
+      `${s.stack}: ${s.verdict}`,
+      s.verdict === "expiring"
+        ? s.warnings.join("; ")
+        : `paste the new client secret into Miradore by ${s.handoff.deadline.date}`,
+    );
   }
   setStepOutputs(context, { state: notice.state });
   return 0;

@@ -6,7 +6,11 @@ import { findStack, outDirOf } from "../stack-manifest";
 import { runTerraform, terraformInit } from "../terraform-cli";
 
 export async function outputsCommand(argv: readonly string[], context: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs("outputs", argv, { stack: { type: "string" }, "out-dir": { type: "string" }, "out-file": { type: "string" } });
+  const { values } = parseCommandArgs("outputs", argv, {
+    stack: { type: "string" },
+    "out-dir": { type: "string" },
+    "out-file": { type: "string" },
+  });
   const stack = findStack(outDirOf(context, values["out-dir"]), required("outputs", "stack", values.stack));
   const outFile = required("outputs", "out-file", values["out-file"]);
   await terraformInit(context, stack.dir);

@@ -21,7 +21,14 @@ export async function planCommand(argv: readonly string[], context: CommandConte
   const refreshOnly = values["refresh-only"] === true;
 
   await terraformInit(context, stack.dir);
-  await runTerraform(context, stack.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan", ...(refreshOnly ? ["-refresh-only"] : [])]);
+  await runTerraform(context, stack.dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-out=tfplan",
+    ...(refreshOnly ? ["-refresh-only"] : []),
+  ]);
   const shown = await runTerraform(context, stack.dir, ["show", "-json", "-no-color", "tfplan"], { capture: true });
   writeTextFile(context, planJson, shown.stdout);
 

@@ -15,13 +15,18 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
   });
   const rotation = oneOf("stacks", "rotation", values.rotation ?? "none", ["none", ...FORCED_ROTATION_MODES]);
   if (rotation !== "none" && !values.only) {
-    throw new PipelineError(`stacks: --rotation is ${rotation}, but no stack was given: a forced rotation applies to one stack, name it in the workflow's "stack" input`);
+    throw new PipelineError(
+      `stacks: --rotation is ${rotation}, but no stack was given: a forced rotation applies to one stack, name it in the workflow's "stack" input`,
+    );
   }
   const outDir = outDirOf(context, values["out-dir"]);
   const names = values.only ? [findStack(outDir, values.only).name] : readStackManifest(outDir).map((s) => s.name);
-  if (names.length === 0) throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
+  if (names.length === 0)
+    throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
   if (names.length > GITHUB_MATRIX_MAX_JOBS) {
-    throw new PipelineError(`${names.length} stacks, but a GitHub Actions matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} jobs: split the sites over several configuration files and workflows`);
+    throw new PipelineError(
+      `${names.length} stacks, but a GitHub Actions matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} jobs: split the sites over several configuration files and workflows`,
+    );
   }
   setStepOutputs(context, { stacks: JSON.stringify(names), count: String(names.length) });
   return 0;
