@@ -1,23 +1,32 @@
-// The bootstrap app: the deploying (CI) identity of one tenant, synthesized into cdktf.out.bootstrap/ for an
-// administrator to apply once (see docs/bootstrap.md). Configuration is validated before any construct exists; the
-// Miradore policy checks run with the deployer's Graph permissions as the allowlist, so a permission beyond those
-// listed with sources in constructs/bootstrap/deployer-graph-permissions.ts stops synthesis.
-import { Aspects } from "cdktf";
+// The bootstrap app: the CI identities of one tenant (deploy, and read-only plan), synthesized into
+// cdktf.out.bootstrap/ for an administrator to apply once (see docs/bootstrap.md). Configuration is validated before
+// any construct exists; the Miradore policy checks run with the deployer's Graph permissions as the allowlist, and on
+// the plan identity with the read-only set, so a permission beyond those listed with sources in
+// app/bootstrap/deployer-graph-permissions.ts, or any write permission for the plan identity, stops synthesis.
 import { ConfigError } from "./config/config-error";
 import { loadBootstrapConfig } from "./config/load-bootstrap-config";
-import { BootstrapStack, bootstrapStackNameOf } from "./constructs/bootstrap/bootstrap-stack";
-import { DEPLOYER_GRAPH_APP_ROLES } from "./constructs/bootstrap/deployer-graph-permissions";
-import { MiradorePolicyChecks } from "./constructs/policy/miradore-policy-checks";
-import { synthesizeAtomically } from "./constructs/synthesize-atomically";
+import { addBootstrapPolicyChecks } from "./app/bootstrap/bootstrap-policy-checks";
+import { BootstrapStack, bootstrapStackNameOf } from "./app/bootstrap/bootstrap-stack";
+import { OutputFolderError } from "./app/synthesis/output-folder";
+import { PolicyViolationError } from "./constructs";
+import { synthesizeAtomically } from "./app/synthesis/synthesize-atomically";
+import { runCli } from "./tools/cli/run-cli";
+import { synthesisSummary } from "./tools/cli/synthesis-summary";
 
-try {
+async function main(): Promise<number> {
   const config = loadBootstrapConfig();
-  synthesizeAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out.bootstrap", (app) => {
-    const stack = new BootstrapStack(app, bootstrapStackNameOf(config.name), { config });
-    Aspects.of(stack).add(new MiradorePolicyChecks({ allowedGraphAppRoles: DEPLOYER_GRAPH_APP_ROLES }));
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out.bootstrap";
+  const report = await synthesizeAtomically(outdir, (app) => {
+    addBootstrapPolicyChecks(new BootstrapStack(app, bootstrapStackNameOf(config.name), { config }));
   });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
+  process.stdout.write(
+    synthesisSummary(outdir, report, {
+      // An administrator of that tenant applies it once (README, "CI from zero", step 2).
+      next: (dir, initialized) =>
+        `az login --tenant ${config.tenantId}, then cd ${dir} && ${initialized ? "" : "terraform init && "}terraform plan -out=tfplan`,
+    }),
+  );
+  return 0;
 }
+
+void runCli("bootstrap:synth", main, { knownErrors: [ConfigError, PolicyViolationError, OutputFolderError] });

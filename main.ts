@@ -1,32 +1,42 @@
 // The cdktf app: one Miradore stack per configured site. Configuration is validated completely before any construct
-// exists, policy rules (constructs/policy) run as an Aspect during synthesis, and synthesis replaces cdktf.out/
-// atomically, so bad input or a policy violation never leaves Terraform JSON behind. Large fleets are synthesized by
-// worker threads (constructs/synthesis-worker.ts, bundled beside this file), started while the configuration is parsed.
+// exists, policy rules (constructs/policy) run as an Aspect during synthesis, and synthesis replaces what it made in
+// cdktf.out/ atomically, so bad input or a policy violation never leaves Terraform JSON behind (and nothing it did not
+// make is ever deleted). Large fleets are synthesized by worker threads (app/synthesis/synthesis-worker.ts, bundled beside
+// this file), started while the configuration is parsed.
 import { join } from "node:path";
 import { ConfigError } from "./config/config-error";
 import { parseConfig, readConfigFile } from "./config/load-config";
-import { PolicyViolationError } from "./constructs/policy/policy-violation-error";
-import { SynthesisWorkerPool } from "./constructs/synthesis-worker-pool";
-import { siteCountHint, synthesizeSites, workerCountFor } from "./constructs/synthesize-sites";
+import { OutputFolderError } from "./app/synthesis/output-folder";
+import { PolicyViolationError } from "./constructs";
+import { SynthesisWorkerPool } from "./app/synthesis/synthesis-worker-pool";
+import { siteCountHint, synthesizeSites, workerCountFor } from "./app/synthesis/synthesize-sites";
+import { runCli } from "./tools/cli/run-cli";
+import { synthesisSummary } from "./tools/cli/synthesis-summary";
 
 const WORKER_SCRIPT = join(__dirname, "synthesis-worker.js");
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const { text, source } = readConfigFile();
-  const forcedWorkers = workersFromEnvironment(process.env);
-  const hintedWorkers = forcedWorkers ?? workerCountFor(siteCountHint(text));
+  const requestedWorkers = workersFromEnvironment(process.env);
+  const hintedWorkers = workerCountFor(siteCountHint(text), undefined, requestedWorkers);
   let pool = hintedWorkers > 1 ? new SynthesisWorkerPool(WORKER_SCRIPT, hintedWorkers) : undefined;
   try {
     const config = parseConfig(text, source, process.env);
-    const workers = forcedWorkers ?? workerCountFor(config.sites.length);
+    const workers = workerCountFor(config.sites.length, undefined, requestedWorkers);
     if (workers > 1) pool ??= new SynthesisWorkerPool(WORKER_SCRIPT, workers);
-    await synthesizeSites(config.sites, process.env.CDKTF_OUTDIR ?? "cdktf.out", workers > 1 ? pool : undefined);
+    const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+    const report = await synthesizeSites(config.sites, outdir, workers > 1 ? pool : undefined);
+    process.stdout.write(synthesisSummary(outdir, report));
+    return 0;
   } finally {
     await pool?.close();
   }
 }
 
-/** `MIRADORE_SYNTH_WORKERS`: how many worker threads to use whatever the fleet's size (1: this thread only). */
+/**
+ * `MIRADORE_SYNTH_WORKERS`: how many worker threads to use whatever the fleet's size (1: this thread only); never
+ * more than the cores and the fleet's tasks (app/synthesis/synthesize-sites.ts, workerCountFor).
+ */
 function workersFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
   const text = env.MIRADORE_SYNTH_WORKERS;
   if (text === undefined || text === "") return undefined;
@@ -38,8 +48,4 @@ function workersFromEnvironment(env: NodeJS.ProcessEnv): number | undefined {
   return Number(text);
 }
 
-main().catch((error: unknown) => {
-  if (!(error instanceof ConfigError || error instanceof PolicyViolationError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
-});
+void runCli("synth", main, { knownErrors: [ConfigError, PolicyViolationError, OutputFolderError] });

@@ -29,6 +29,7 @@ describe("the example bootstrap configuration", () => {
       name: "example",
       tenantId: TENANT,
       displayName: "Miradore deployment (GitHub Actions)",
+      planDisplayName: "Miradore plan (GitHub Actions)",
       ownerObjectIds: [ADMIN],
       github: {
         repository: "contoso/miradore-entra",
@@ -43,6 +44,7 @@ describe("the example bootstrap configuration", () => {
   test("fills in defaults for a minimal file", () => {
     expect(parseBootstrapConfig(JSON.stringify(valid), "t")).toMatchObject({
       displayName: "Miradore deployment (GitHub Actions)",
+      planDisplayName: "Miradore plan (GitHub Actions)",
       github: { mainBranch: "main", pullRequests: true },
       state: { backend: "local" },
     });
@@ -97,6 +99,28 @@ describe("rejects bad values, naming field, value and expectation", () => {
       'github.pullRequests is "no", but must be true or false',
     ],
     ["an unknown backend", { state: { backend: "s3" } }, 'state.backend is "s3", but must be'],
+    [
+      "the plan identity named like the deploy identity (Entra refuses duplicate names)",
+      { displayName: "Miradore CI", planDisplayName: "Miradore CI" },
+      'planDisplayName is "Miradore CI", but must differ from displayName',
+    ],
+    [
+      "pull request plans in the deploy environment, which would give them the deploy identity",
+      { github: { repository: "contoso/m", deployEnvironment: "production", pullRequestEnvironment: "production" } },
+      'github.pullRequestEnvironment is "production", but must differ from github.deployEnvironment',
+    ],
+    [
+      "a pull request environment while pull requests may not sign in",
+      {
+        github: { repository: "contoso/m", deployEnvironment: "p", pullRequests: false, pullRequestEnvironment: "pr" },
+      },
+      'github.pullRequestEnvironment is "pr", but must be left out when github.pullRequests is false',
+    ],
+    [
+      "a pull request environment with a colon",
+      { github: { repository: "contoso/m", deployEnvironment: "p", pullRequestEnvironment: "pr:plan" } },
+      'github.pullRequestEnvironment is "pr:plan", but must be an environment name',
+    ],
   ])("fails on %s", (_, settings, expected) => {
     expect(problemsOf({ ...valid, ...settings }).join("\n")).toContain(expected);
   });

@@ -1,26 +1,36 @@
-// The bootstrap stack (constructs/bootstrap/): every resource it writes, that it grants exactly the deployer's Graph
-// permissions and nothing more, and that its JSON fits the real provider schemas and the Miradore policy.
-import { Aspects, Testing } from "cdktf";
+// The bootstrap stack (app/bootstrap/): every resource it writes; that the deploy identity gets exactly the
+// deployer's Graph permissions and can be signed in to only from the deploy environment; that the plan identity gets
+// read-only permissions, checked against the policy's read-only set; and that its JSON fits the real provider schemas
+// and the Miradore policy.
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
+import { AnnotationMetadataEntryType, Aspects, Testing } from "cdktf";
 import { BootstrapConfig, bootstrapConfigSchema } from "../config/bootstrap-config-schema";
-import { BootstrapStack, bootstrapStackNameOf } from "../constructs/bootstrap/bootstrap-stack";
-import {
-  DEPLOYER_GRAPH_APP_ROLES,
-  DEPLOYER_GRAPH_PERMISSIONS,
-} from "../constructs/bootstrap/deployer-graph-permissions";
+import { addBootstrapPolicyChecks } from "../app/bootstrap/bootstrap-policy-checks";
+import { BootstrapStack, bootstrapStackNameOf } from "../app/bootstrap/bootstrap-stack";
+import { DEPLOYER_GRAPH_APP_ROLES, DEPLOYER_GRAPH_PERMISSIONS } from "../app/bootstrap/deployer-graph-permissions";
 import {
   ENTRA_TOKEN_EXCHANGE_AUDIENCE,
+  GitHubFederatedCredentials,
   GITHUB_ACTIONS_OIDC_ISSUER,
-} from "../constructs/bootstrap/github-federated-credentials";
+} from "../app/bootstrap/github-federated-credentials";
+import { PLAN_GRAPH_APP_ROLES, PLAN_GRAPH_PERMISSIONS } from "../app/bootstrap/plan-graph-permissions";
+import { PlanIdentity } from "../app/bootstrap/plan-identity";
 import {
   APP_ROLE_ASSIGNMENT_READ_WRITE_ALL,
   APPLICATION_READ_ALL,
   APPLICATION_READ_WRITE_OWNED_BY,
   MICROSOFT_GRAPH_APP_ID,
-} from "../constructs/graph-facts";
-import { MiradorePolicyChecks } from "../constructs/policy/miradore-policy-checks";
+  MiradorePolicyChecks,
+  PolicyViolationError,
+  READ_ONLY_GRAPH_APP_ROLES,
+} from "../constructs";
+import { synthesizeApp } from "../app/synthesis/synthesize-atomically";
 import { describeWithProviderSchemas } from "../test-support/provider-schemas";
 import { validateTerraformJson } from "../test-support/schema-validator";
-import { only, ref, type StackJson } from "../test-support/synth-site";
+import type { StackJson } from "../test-support/synth-site";
 
 const TENANT = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 const ADMIN = "0b9c5e1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f";
@@ -42,8 +52,33 @@ function synthBootstrap(config: BootstrapConfig = bootstrapConfig()): { json: St
   return { json: JSON.parse(Testing.synth(stack)) as StackJson, stack };
 }
 
+/** The stack's blocks of `type` whose name starts with `prefix` (`ci_`, `github_`, `consent_` deploy; `plan_` plan). */
+function named(
+  json: StackJson,
+  type: string,
+  prefix: string,
+  kind: "resource" | "data" = "resource",
+): Record<string, any>[] {
+  return Object.entries(json[kind][type] ?? {})
+    .filter(([name]) => name.startsWith(prefix))
+    .map(([name, body]) => ({ name, ...body }));
+}
+function one(json: StackJson, type: string, prefix: string) {
+  const all = named(json, type, prefix);
+  if (all.length !== 1) throw new Error(`expected one ${type} named ${prefix}…, found ${all.length}`);
+  return all[0]!;
+}
+const subjectsOf = (json: StackJson, appPrefix: string) => {
+  const app = one(json, "azuread_application", appPrefix);
+  return Object.values(json.resource.azuread_application_federated_identity_credential ?? {})
+    .filter((c) => c.application_id === `\${azuread_application.${app.name}.id}`)
+    .map((c) => c.subject as string)
+    .sort();
+};
+
 const { json } = synthBootstrap();
-const resources = (type: string) => Object.values(json.resource[type] ?? {});
+const DEPLOY = "ci_";
+const PLAN = "plan_";
 
 test("the deployer's Graph permissions are exactly the three listed with sources", () => {
   expect(DEPLOYER_GRAPH_APP_ROLES.map((r) => [r.value, r.id])).toEqual([
@@ -57,14 +92,32 @@ test("the deployer's Graph permissions are exactly the three listed with sources
   }
 });
 
+test("the plan identity's Graph permissions are Application.Read.All and Directory.Read.All (drift), with their sources, and in the read-only set", () => {
+  expect(PLAN_GRAPH_APP_ROLES.map((r) => [r.value, r.id])).toEqual([
+    ["Application.Read.All", "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30"],
+    ["Directory.Read.All", "7ab1d382-f21e-4acd-a863-ba3e13f7da61"],
+  ]);
+  const [planning, drift] = PLAN_GRAPH_PERMISSIONS;
+  expect(planning!.neededFor).toMatch(/azuread_application.*azuread_service_principal.*azuread_app_role_assignment/);
+  expect(planning!.source).toMatch(/terraform-provider-azuread v3\.7\.0/);
+  expect(planning!.source).toMatch(/microsoft-graph-docs-contrib/);
+  expect(drift!.neededFor).toMatch(/delegated permission grants/);
+  expect(drift!.source).toMatch(/serviceprincipal-list-oauth2permissiongrants/);
+  expect(READ_ONLY_GRAPH_APP_ROLES.map((r) => r.value)).toEqual(["Application.Read.All", "Directory.Read.All"]);
+  const readOnly = new Set(READ_ONLY_GRAPH_APP_ROLES.map((r) => r.id));
+  for (const role of PLAN_GRAPH_APP_ROLES) expect(readOnly.has(role.id)).toBe(true);
+});
+
 describe("the stack", () => {
-  test("writes only the resource and data source types of the deploying identity", () => {
+  test("writes two identities, each an app, a service principal, federated credentials and consent", () => {
     expect(Object.keys(json.resource).sort()).toEqual([
       "azuread_app_role_assignment",
       "azuread_application",
       "azuread_application_federated_identity_credential",
       "azuread_service_principal",
     ]);
+    expect(Object.keys(json.resource.azuread_application!).map((n) => n.split("_")[0])).toEqual(["ci", "plan"]);
+    expect(Object.keys(json.resource.azuread_service_principal!)).toHaveLength(2);
     expect(Object.keys(json.data).sort()).toEqual(["azuread_client_config", "azuread_service_principal"]);
   });
 
@@ -77,154 +130,249 @@ describe("the stack", () => {
     expect(json.resource.azuread_application_password).toBeUndefined();
     expect(json.resource.azuread_application_certificate).toBeUndefined();
     expect(json.resource.azuread_service_principal_password).toBeUndefined();
-    expect(only(json, "azuread_application").password).toBeUndefined();
+    for (const app of Object.values(json.resource.azuread_application!)) expect(app.password).toBeUndefined();
   });
 });
 
-describe("the CI app registration", () => {
-  const app = only(json, "azuread_application");
+describe.each([
+  [
+    "the deploy identity",
+    DEPLOYER_GRAPH_APP_ROLES,
+    DEPLOY,
+    "Miradore deployment (GitHub Actions)",
+    /^Privileged/,
+  ] as const,
+  ["the plan identity", PLAN_GRAPH_APP_ROLES, PLAN, "Miradore plan (GitHub Actions)", /^Read-only/] as const,
+])("%s", (_, roles, prefix, displayName, notes) => {
+  const app = one(json, "azuread_application", prefix);
+  const sp = one(json, "azuread_service_principal", prefix);
 
-  test("is single tenant, named as configured, refuses duplicate names and says it is privileged", () => {
+  test("is single tenant, named as configured, refuses duplicate names and says what it may do", () => {
     expect(app.sign_in_audience).toBe("AzureADMyOrg");
-    expect(app.display_name).toBe("Miradore deployment (GitHub Actions)");
+    expect(app.display_name).toBe(displayName);
     expect(app.prevent_duplicate_names).toBe(true);
-    expect(app.notes).toMatch(/Privileged/);
+    expect(app.notes).toMatch(notes);
   });
 
   test("is owned by exactly the configured administrators, as is its service principal", () => {
     expect(app.owners).toEqual([ADMIN, SECOND_ADMIN]);
-    expect(only(json, "azuread_service_principal").owners).toEqual([ADMIN, SECOND_ADMIN]);
+    expect(sp.owners).toEqual([ADMIN, SECOND_ADMIN]);
+    expect(sp.client_id).toBe(`\${azuread_application.${app.name}.client_id}`);
   });
 
-  test("requests exactly the deployer's Graph application permissions, as app roles", () => {
+  test("requests exactly its Graph application permissions, as app roles", () => {
     expect(app.required_resource_access).toEqual([
-      {
-        resource_app_id: MICROSOFT_GRAPH_APP_ID,
-        resource_access: [
-          { id: APPLICATION_READ_WRITE_OWNED_BY.id, type: "Role" },
-          { id: APP_ROLE_ASSIGNMENT_READ_WRITE_ALL.id, type: "Role" },
-          { id: APPLICATION_READ_ALL.id, type: "Role" },
-        ],
-      },
+      { resource_app_id: MICROSOFT_GRAPH_APP_ID, resource_access: roles.map((r) => ({ id: r.id, type: "Role" })) },
     ]);
   });
 
-  test("has a service principal for its own client id", () => {
-    expect(only(json, "azuread_service_principal").client_id).toBe(
-      `\${${ref(json, "azuread_application", "client_id")}}`,
+  test("is granted exactly those, on the tenant's Microsoft Graph, with the app role ids checked in the plan", () => {
+    const assignments = Object.values(json.resource.azuread_app_role_assignment!).filter(
+      (a) => a.principal_object_id === `\${azuread_service_principal.${sp.name}.object_id}`,
     );
+    expect(assignments.map((a) => a.app_role_id).sort()).toEqual(roles.map((r) => r.id).sort());
+    const graph = named(json, "azuread_service_principal", prefix === DEPLOY ? "consent_" : PLAN, "data");
+    expect(graph).toHaveLength(1);
+    expect(graph[0]!.client_id).toBe(MICROSOFT_GRAPH_APP_ID);
+    for (const assignment of assignments) {
+      expect(assignment.resource_object_id).toBe(`\${data.azuread_service_principal.${graph[0]!.name}.object_id}`);
+    }
+    const conditions = graph[0]!.lifecycle.postcondition.map((p: { condition: string }) => p.condition);
+    for (const role of roles) {
+      expect(conditions).toContain(`\${lookup(self.app_role_ids, "${role.value}", "") == "${role.id}"}`);
+    }
   });
 });
 
 describe("federated identity credentials", () => {
-  const credentials = resources("azuread_application_federated_identity_credential");
+  test("admit the deploy identity only from the deploy environment: no pull request, no branch", () => {
+    expect(subjectsOf(json, DEPLOY)).toEqual(["repo:Contoso/miradore-entra:environment:production"]);
+  });
 
-  test("admit the main branch, pull requests and the deploy environment of the repository, as GitHub spells them", () => {
-    expect(credentials.map((c) => c.subject).sort()).toEqual([
-      "repo:Contoso/miradore-entra:environment:production",
+  test("admit the plan identity from pull requests and the main branch, as GitHub spells the repository", () => {
+    expect(subjectsOf(json, PLAN)).toEqual([
       "repo:Contoso/miradore-entra:pull_request",
       "repo:Contoso/miradore-entra:ref:refs/heads/main",
     ]);
   });
 
-  test("trust only GitHub Actions' issuer and Entra's token exchange audience, on the CI app", () => {
-    for (const credential of credentials) {
+  test("trust only GitHub Actions' issuer and Entra's token exchange audience", () => {
+    for (const credential of Object.values(json.resource.azuread_application_federated_identity_credential!)) {
       expect(credential.issuer).toBe(GITHUB_ACTIONS_OIDC_ISSUER);
       expect(GITHUB_ACTIONS_OIDC_ISSUER).toBe("https://token.actions.githubusercontent.com");
       expect(credential.audiences).toEqual([ENTRA_TOKEN_EXCHANGE_AUDIENCE]);
       expect(ENTRA_TOKEN_EXCHANGE_AUDIENCE).toBe("api://AzureADTokenExchange");
-      expect(credential.application_id).toBe(`\${${ref(json, "azuread_application", "id")}}`);
     }
   });
 
-  test("have distinct names, as Entra requires per application", () => {
-    expect(new Set(credentials.map((c) => c.display_name)).size).toBe(credentials.length);
+  test("have distinct names per application, as Entra requires", () => {
+    for (const prefix of [DEPLOY, PLAN]) {
+      const app = one(json, "azuread_application", prefix);
+      const names = Object.values(json.resource.azuread_application_federated_identity_credential!)
+        .filter((c) => c.application_id === `\${azuread_application.${app.name}.id}`)
+        .map((c) => c.display_name);
+      expect(new Set(names).size).toBe(names.length);
+    }
   });
 
   test("follow the configured branch and environment", () => {
     const { json } = synthBootstrap(
       bootstrapConfig({ github: { repository: "contoso/m", mainBranch: "release", deployEnvironment: "prod-eu" } }),
     );
-    const subjects = Object.values(json.resource.azuread_application_federated_identity_credential!).map(
-      (c) => c.subject,
-    );
-    expect(subjects).toContain("repo:contoso/m:ref:refs/heads/release");
-    expect(subjects).toContain("repo:contoso/m:environment:prod-eu");
+    expect(subjectsOf(json, DEPLOY)).toEqual(["repo:contoso/m:environment:prod-eu"]);
+    expect(subjectsOf(json, PLAN)).toEqual(["repo:contoso/m:pull_request", "repo:contoso/m:ref:refs/heads/release"]);
   });
 
-  test("leave pull requests out when pullRequests is false", () => {
+  test("leave pull requests out when pullRequests is false: the plan identity serves the drift check only", () => {
     const { json } = synthBootstrap(
       bootstrapConfig({ github: { repository: "contoso/m", deployEnvironment: "production", pullRequests: false } }),
     );
-    const subjects = Object.values(json.resource.azuread_application_federated_identity_credential!).map(
-      (c) => c.subject,
+    expect(subjectsOf(json, PLAN)).toEqual(["repo:contoso/m:ref:refs/heads/main"]);
+    expect(subjectsOf(json, DEPLOY)).toEqual(["repo:contoso/m:environment:production"]);
+  });
+
+  test("admit pull requests only through their environment when pullRequestEnvironment is set (plans need approval)", () => {
+    const { json } = synthBootstrap(
+      bootstrapConfig({
+        github: { repository: "contoso/m", deployEnvironment: "production", pullRequestEnvironment: "pr-plan" },
+      }),
     );
-    expect(subjects.sort()).toEqual(["repo:contoso/m:environment:production", "repo:contoso/m:ref:refs/heads/main"]);
-  });
-});
-
-describe("admin consent", () => {
-  const assignments = resources("azuread_app_role_assignment");
-  const [graphName, graphSp] = Object.entries(json.data.azuread_service_principal!)[0]!;
-
-  test("grants exactly the deployer's permissions, nothing beyond them", () => {
-    expect(assignments.map((a) => a.app_role_id).sort()).toEqual(DEPLOYER_GRAPH_APP_ROLES.map((r) => r.id).sort());
+    expect(subjectsOf(json, PLAN)).toEqual([
+      "repo:contoso/m:environment:pr-plan",
+      "repo:contoso/m:ref:refs/heads/main",
+    ]);
+    expect(subjectsOf(json, DEPLOY)).toEqual(["repo:contoso/m:environment:production"]);
   });
 
-  test("grants them to the CI service principal, on the tenant's Microsoft Graph", () => {
-    expect(graphSp.client_id).toBe(MICROSOFT_GRAPH_APP_ID);
-    for (const assignment of assignments) {
-      expect(assignment.principal_object_id).toBe(`\${${ref(json, "azuread_service_principal", "object_id")}}`);
-      expect(assignment.resource_object_id).toBe(`\${data.azuread_service_principal.${graphName}.object_id}`);
-    }
-  });
-
-  test("fails the plan if the tenant's Graph publishes other app role ids", () => {
-    const conditions = graphSp.lifecycle.postcondition.map((p: { condition: string }) => p.condition);
-    for (const role of DEPLOYER_GRAPH_APP_ROLES) {
-      expect(conditions).toContain(`\${lookup(self.app_role_ids, "${role.value}", "") == "${role.id}"}`);
-    }
+  test("refuse to admit nothing", () => {
+    const stack = Testing.app({ stackTraces: false });
+    expect(
+      () => new GitHubFederatedCredentials(stack, "none", { applicationId: "x", repository: "contoso/m" }),
+    ).toThrow(/branch, environment and pullRequests are all unset, but at least one must admit something/);
   });
 });
 
 describe("outputs", () => {
-  test("give CI its variables: ARM_CLIENT_ID and ARM_TENANT_ID", () => {
-    expect(json.output.ARM_CLIENT_ID!.value).toBe(`\${${ref(json, "azuread_application", "client_id")}}`);
+  test("give CI its variables: the deploy identity for the environment, the plan identity and tenant for the repository", () => {
+    const app = (prefix: string) => one(json, "azuread_application", prefix).name;
+    expect(json.output.ARM_DEPLOY_CLIENT_ID!.value).toBe(`\${azuread_application.${app(DEPLOY)}.client_id}`);
+    expect(json.output.ARM_DEPLOY_CLIENT_ID!.description).toMatch(
+      /of the "production" environment \(not of the repository\)/,
+    );
+    expect(json.output.ARM_PLAN_CLIENT_ID!.value).toBe(`\${azuread_application.${app(PLAN)}.client_id}`);
     expect(json.output.ARM_TENANT_ID!.value).toBe("${data.azuread_client_config.administrator.tenant_id}");
   });
 
-  test("give the service principal's object id and the permissions granted, and nothing sensitive", () => {
+  test("give the service principals' object ids and the permissions granted, and nothing sensitive", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "ARM_CLIENT_ID",
+      "ARM_DEPLOY_CLIENT_ID",
+      "ARM_PLAN_CLIENT_ID",
       "ARM_TENANT_ID",
       "ci_service_principal_object_id",
       "graph_permissions",
+      "plan_graph_permissions",
+      "plan_service_principal_object_id",
     ]);
     expect(json.output.graph_permissions!.value).toBe(
       "Application.ReadWrite.OwnedBy,AppRoleAssignment.ReadWrite.All,Application.Read.All",
     );
+    expect(json.output.plan_graph_permissions!.value).toBe("Application.Read.All,Directory.Read.All");
     for (const output of Object.values(json.output)) expect(output.sensitive).toBeUndefined();
   });
 });
 
 describe("the Miradore policy checks", () => {
-  const findingsWith = (allowed?: typeof DEPLOYER_GRAPH_APP_ROLES) => {
+  /** The stack with the bootstrap's policy checks, changed by `tamper` first; the unsuppressed errors. */
+  const findingsOf = (tamper: (stack: BootstrapStack) => void = () => {}) => {
     const app = Testing.app({ stackTraces: false });
     const stack = new BootstrapStack(app, "miradore-bootstrap-contoso", { config: bootstrapConfig() });
-    const checks = new MiradorePolicyChecks({ allowedGraphAppRoles: allowed, log: () => {} });
-    Aspects.of(stack).add(checks);
-    Testing.synth(stack);
-    return checks.findings.filter((f) => f.level === "error" && !f.suppressedBy);
+    tamper(stack);
+    addBootstrapPolicyChecks(stack, () => {});
+    Testing.synth(stack, true);
+    return stack.node
+      .findAll()
+      .flatMap((node) =>
+        node.node.metadata
+          .filter((m) => m.type === AnnotationMetadataEntryType.ERROR)
+          .map((m) => `${node.node.path}: ${String(m.data)}`),
+      );
+  };
+  /** Gives the plan identity a write permission behind the constructs' back (an escape-hatch override, a stray grant). */
+  const writePermissionOnPlan = (stack: BootstrapStack) => {
+    stack.plan.app.application.addOverride("required_resource_access", [
+      {
+        resource_app_id: MICROSOFT_GRAPH_APP_ID,
+        resource_access: [APPLICATION_READ_ALL, APP_ROLE_ASSIGNMENT_READ_WRITE_ALL].map((r) => ({
+          id: r.id,
+          type: "Role",
+        })),
+      },
+    ]);
+    new AppRoleAssignment(stack.plan, "stray", {
+      appRoleId: APPLICATION_READ_WRITE_OWNED_BY.id,
+      principalObjectId: stack.plan.app.servicePrincipal.objectId,
+      resourceObjectId: stack.plan.consent.graphServicePrincipal.objectId,
+    });
   };
 
-  test("pass with the deployer's permissions as the allowlist", () => {
-    expect(findingsWith(DEPLOYER_GRAPH_APP_ROLES)).toEqual([]);
+  test("pass the stack as it is", () => {
+    expect(findingsOf()).toEqual([]);
+  });
+
+  test("stop a write permission on the plan identity, requested or granted, though the deployer may hold it", () => {
+    const errors = findingsOf(writePermissionOnPlan);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `/plan/app/registration: \\[MIR-GRAPH-1\\] .*requests Microsoft Graph app role "${APP_ROLE_ASSIGNMENT_READ_WRITE_ALL.id}", outside the allowlist \\(Application\\.Read\\.All, Directory\\.Read\\.All\\)`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `/plan/stray: \\[MIR-GRAPH-1\\] grants Microsoft Graph app role "${APPLICATION_READ_WRITE_OWNED_BY.id}", outside the allowlist \\(Application\\.Read\\.All, Directory\\.Read\\.All\\)`,
+        ),
+      ),
+    ]);
+  });
+
+  test("stop synthesis of such a stack before anything is written", () => {
+    // A fresh folder: the test must not depend on a build folder another test or command made.
+    const outdir = join(mkdtempSync(join(tmpdir(), "miradore-bootstrap-policy-")), "never-written");
+    expect(() =>
+      synthesizeApp(outdir, (app) => {
+        const stack = new BootstrapStack(app, "miradore-bootstrap-contoso", { config: bootstrapConfig() });
+        writePermissionOnPlan(stack);
+        addBootstrapPolicyChecks(stack, () => {});
+      }),
+    ).toThrow(PolicyViolationError);
+    expect(existsSync(join(outdir, "stacks", "miradore-bootstrap-contoso", "cdk.tf.json"))).toBe(false);
   });
 
   test("reject the stack under Miradore's own allowlist, so a permission outside the list cannot slip through", () => {
-    const findings = findingsWith(undefined);
+    const app = Testing.app({ stackTraces: false });
+    const stack = new BootstrapStack(app, "miradore-bootstrap-contoso", { config: bootstrapConfig() });
+    const checks = new MiradorePolicyChecks({ log: () => {} });
+    Aspects.of(stack).add(checks);
+    Testing.synth(stack, true);
+    const findings = checks.findings.filter((f) => f.level === "error" && !f.suppressedBy);
     expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(["MIR-GRAPH-1"]));
     for (const role of DEPLOYER_GRAPH_APP_ROLES) expect(findings.map((f) => f.detail).join("\n")).toContain(role.id);
+  });
+
+  test("a plan identity constructed with a write permission is refused outright", () => {
+    const app = Testing.app({ stackTraces: false });
+    expect(
+      () =>
+        new PlanIdentity(app, "plan", {
+          displayName: "x",
+          ownerObjectIds: [ADMIN],
+          repository: "contoso/m",
+          mainBranch: "main",
+          graphAppRoles: [APPLICATION_READ_ALL, APPLICATION_READ_WRITE_OWNED_BY],
+        }),
+    ).toThrow(
+      /graphAppRoles includes Application\.ReadWrite\.OwnedBy, but a plan identity may only hold read-only permissions \(Application\.Read\.All, Directory\.Read\.All\)/,
+    );
   });
 });
 
@@ -236,6 +384,12 @@ describeWithProviderSchemas("the bootstrap stack against the real provider schem
       bootstrapConfig({
         github: { repository: "contoso/m", deployEnvironment: "production", pullRequests: false },
         state: { backend: "azurerm", storageAccountName: "contosotfstate", containerName: "tfstate" },
+      }),
+    ],
+    [
+      "pull request plans behind an environment",
+      bootstrapConfig({
+        github: { repository: "contoso/m", deployEnvironment: "production", pullRequestEnvironment: "pr-plan" },
       }),
     ],
   ])("%s has no schema problems", (_, config) => {

@@ -251,7 +251,7 @@ describe("environment overrides", () => {
 
   test("fail with the variable's name when its value is bad", () => {
     expect(problemsOf(oneSite(), { MIRADORE_SECRET_LIFETIME_DAYS: "abc" })).toEqual([
-      'MIRADORE_SECRET_LIFETIME_DAYS (sites[0].secret.lifetimeDays) is "abc", but must be a whole number of days (how long each client secret stays valid) [site "contoso"]',
+      'MIRADORE_SECRET_LIFETIME_DAYS is "abc", but must be a whole number of days (how long each client secret stays valid) [environment variable, overrides secret.lifetimeDays]',
     ]);
   });
 
@@ -272,5 +272,175 @@ describe("environment overrides", () => {
     writeFileSync(join(dir, "other.yaml"), oneSite({ displayName: "From elsewhere" }));
     const { sites } = loadConfig({ env: { MIRADORE_CONFIG: join(dir, "other.yaml") } });
     expect(sites[0]!.displayName).toBe("From elsewhere");
+  });
+});
+
+describe("messages that lead to the fix", () => {
+  const twoSites = (a: object = {}, b: object = {}) =>
+    JSON.stringify({
+      sites: [
+        { name: "a", tenantId: TENANT, ...a },
+        { name: "b", tenantId: OTHER_TENANT, ...b },
+      ],
+    });
+
+  test("an unknown top-level key does not hide the problems below it: all are reported in one run", () => {
+    const problems = problemsOf(
+      JSON.stringify({ colour: "blue", sites: [{ name: "a", tenantId: TENANT, groupFilterin: true }] }),
+    );
+    expect(problems).toEqual([
+      'colour is "blue", but colour is not a known setting here (known here: defaults, sites)',
+      expect.stringMatching(/^sites\[0\]\.groupFilterin is true, but groupFilterin is not a known setting here/),
+    ]);
+  });
+
+  test("a typo gets the nearest real setting, and the list of what the schema allows there, not what the file has", () => {
+    expect(problemsOf(oneSite({ groupFilterin: false }))).toEqual([
+      "sites[0].groupFilterin is false, but groupFilterin is not a known setting here: did you mean `groupFiltering`? " +
+        "(known here: displayName, groupFiltering, additionalOwnerObjectIds, secret, state, keyVault, name, tenantId, " +
+        'existing, allowSharedTenant) [site "contoso"]',
+    ]);
+    expect(problemsOf(oneSite({ secret: { lifetimeDay: 90 } })).join("\n")).toContain(
+      "did you mean `lifetimeDays`? (known here: lifetimeDays, rotationIntervalDays, handoffDays, maxRunGapDays, tenantMaxLifetimeDays)",
+    );
+    // The keys of the state backend the entry names, not of every backend.
+    expect(
+      problemsOf(oneSite({ state: { backend: "azurerm", storageAcountName: "x", containerName: "tfstate" } })).join(
+        "\n",
+      ),
+    ).toContain(
+      "did you mean `storageAccountName`? (known here: backend, storageAccountName, containerName, keyPrefix)",
+    );
+    expect(problemsOf(`defualts: {}\nsites: [{name: a, tenantId: ${TENANT}}]`)).toEqual([
+      "defualts is {}, but defualts is not a known setting here: did you mean `defaults`? (known here: defaults, sites)",
+    ]);
+    // No guess when nothing is close.
+    expect(problemsOf(oneSite({ colour: "blue" }))[0]).not.toContain("did you mean");
+  });
+
+  test("a bad environment variable is named as such, once for a fleet, with the setting it overrides", () => {
+    expect(problemsOf(twoSites(), { MIRADORE_SECRET_LIFETIME_DAYS: "abc", MIRADORE_GROUP_FILTERING: "yes" })).toEqual([
+      'MIRADORE_GROUP_FILTERING is "yes", but must be true or false (whether Miradore filters users by group: grants Group.Read.All) [environment variable, overrides groupFiltering]',
+      'MIRADORE_SECRET_LIFETIME_DAYS is "abc", but must be a whole number of days (how long each client secret stays valid) [environment variable, overrides secret.lifetimeDays]',
+    ]);
+    expect(problemsOf(oneSite(), { MIRADORE_ADDITIONAL_OWNER_OBJECT_IDS: `${TENANT},alice@contoso.com` })).toEqual([
+      'MIRADORE_ADDITIONAL_OWNER_OBJECT_IDS[1] is "alice@contoso.com", but must be a GUID (the object id of a user or service principal) such as 4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f [environment variable, overrides additionalOwnerObjectIds]',
+    ]);
+  });
+
+  test("a value an environment variable could also set says so", () => {
+    expect(problemsOf(oneSite(), { MIRADORE_STATE_BACKEND: "azurerm", MIRADORE_STATE_CONTAINER: "tfstate" })).toEqual([
+      'sites[0].state.storageAccountName is missing, but must be a storage account name (3-24 lowercase letters and digits); or set MIRADORE_STATE_STORAGE_ACCOUNT [site "contoso"]',
+    ]);
+  });
+
+  test("MIRADORE_TENANT_ID is refused for a fleet, and not applied: no follow-on problems", () => {
+    expect(problemsOf(twoSites(), { MIRADORE_TENANT_ID: TENANT })).toEqual([
+      "MIRADORE_TENANT_ID is set, but applies only to a configuration with exactly one site (this one lists 2); unset it and set tenantId per site instead",
+    ]);
+  });
+
+  test(".inf and .nan are shown as YAML spells them, not as null", () => {
+    expect(
+      problemsOf(`sites: [{name: a, tenantId: ${TENANT}, secret: {lifetimeDays: .inf, handoffDays: .nan}}]`),
+    ).toEqual([
+      'sites[0].secret.lifetimeDays is .inf, but must be a whole number of days (how long each client secret stays valid) [site "a"]',
+      'sites[0].secret.handoffDays is .nan, but must be a whole number of days (days the operator has to paste a new secret into Miradore) [site "a"]',
+    ]);
+    expect(problemsOf(`sites: [{name: a, tenantId: ${TENANT}, additionalOwnerObjectIds: [-.inf]}]`)[0]).toMatch(
+      /^sites\[0\]\.additionalOwnerObjectIds\[0\] is -\.inf, but/,
+    );
+  });
+
+  test("a file holds one YAML document, and says so without naming the library's functions", () => {
+    const problems = problemsOf(`sites: [{name: a, tenantId: ${TENANT}}]\n---\nsites: []\n`);
+    expect(problems).toEqual([
+      "test.yaml line 2, column 1 starts a second YAML document (after a `---` or `...` line), but the configuration must be one document: remove the separator and merge the settings into one",
+    ]);
+    expect(problems.join("")).not.toMatch(/parseAllDocuments/);
+    // A document start marker before the only document is fine.
+    expect(parseConfig(`---\nsites: [{name: a, tenantId: ${TENANT}}]\n`, "t").sites).toHaveLength(1);
+  });
+
+  test("YAML aliases are limited, with a message instead of the library's ReferenceError", () => {
+    const nine = (alias: string) => `[${Array(9).fill(alias).join(", ")}]`;
+    const bomb = `a: &a ${nine('"x"')}\nb: &b ${nine("*a")}\nc: &c ${nine("*b")}\nd: &d ${nine("*c")}\nsites: [*d]\n`;
+    expect(problemsOf(bomb)).toEqual([
+      "test.yaml expands its YAML aliases (*name) more than 100 times, but at most 100 are allowed (more is how a few lines grow into gigabytes): write the values out, or put settings every site shares under defaults",
+    ]);
+    // A few aliases are fine.
+    const shared = `x: &secret {lifetimeDays: 365, rotationIntervalDays: 90}\n`;
+    expect(() => parseConfig(`${shared}sites: [{name: a, tenantId: ${TENANT}, secret: *secret}]`, "t")).toThrow(
+      /x is .*, but x is not a known setting here/,
+    );
+    expect(problemsOf("sites: [*nowhere]")[0]).toMatch(
+      /^test\.yaml is not valid YAML: Unresolved alias.*nowhere \(an alias \*name needs an anchor &name earlier in the file\)$/,
+    );
+  });
+
+  test("lifetimes Terraform cannot add to a date are refused before anything is planned or applied", () => {
+    // 3650000 days (10,000 years) passed before and failed in apply, after the app and its consent existed.
+    expect(problemsOf(oneSite({ secret: { lifetimeDays: 3650000, tenantMaxLifetimeDays: 3650000 } }))).toEqual([
+      'sites[0].secret.lifetimeDays is 3650000, but must be at most 106751 days, about 292 years, the longest time Terraform\'s timeadd() can add to a date (how long each client secret stays valid) [site "contoso"]',
+      'sites[0].secret.tenantMaxLifetimeDays is 3650000, but must be at most 106751 days, about 292 years, the longest time Terraform\'s timeadd() can add to a date (the longest secret lifetime the tenant allows) [site "contoso"]',
+    ]);
+    const atTheLimit = { lifetimeDays: 106751, tenantMaxLifetimeDays: 106751, rotationIntervalDays: 60 };
+    expect(parseConfig(oneSite({ secret: atTheLimit }), "t").sites[0]!.secret.lifetimeDays).toBe(106751);
+  });
+
+  test("groupFiltering: false with a Group.Read.All consent to import is a configuration error, not a crash", () => {
+    const existing = {
+      applicationObjectId: TENANT,
+      servicePrincipalObjectId: OTHER_TENANT,
+      consent: {
+        graphServicePrincipalObjectId: TENANT,
+        assignmentIds: { "Group.Read.All": "Ki3dLdTXb0ySTtXFbY3sR0n5OiJrGmtCt4iHqzIwZnA" },
+      },
+    };
+    expect(problemsOf(oneSite({ groupFiltering: false, existing }))).toEqual([
+      'sites[0].existing.consent.assignmentIds.Group.Read.All is "Ki3dLdTXb0ySTtXFbY3sR0n5OiJrGmtCt4iHqzIwZnA", but must be left out while groupFiltering is false: the site then does not request Group.Read.All, so there is no consent to import; remove it (and revoke that consent in the portal), or set groupFiltering: true [site "contoso"]',
+    ]);
+    expect(parseConfig(oneSite({ groupFiltering: true, existing }), "t").sites).toHaveLength(1);
+  });
+
+  test("a document that is not a mapping says what the configuration must be", () => {
+    expect(problemsOf("just text")).toEqual([
+      'the configuration is "just text", but must be a mapping with sites (and optionally defaults)',
+    ]);
+  });
+});
+
+describe("encodings: UTF-8 only, refused otherwise with the reason", () => {
+  const dir = mkdtempSync(join(tmpdir(), "miradore-encoding-"));
+  const TEXT = `sites: [{name: a, tenantId: ${TENANT}, displayName: "Miradore Zürich"}]\n`;
+  const load = (name: string, bytes: Uint8Array) => {
+    writeFileSync(join(dir, name), bytes);
+    return () => loadConfig({ path: join(dir, name), env: {} });
+  };
+
+  test("reads UTF-8, with or without a byte order mark", () => {
+    expect(load("plain.yaml", Buffer.from(TEXT, "utf8"))().sites[0]!.displayName).toBe("Miradore Zürich");
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT, "utf8")]);
+    expect(load("bom.yaml", withBom)().sites[0]!.displayName).toBe("Miradore Zürich");
+  });
+
+  test("refuses UTF-16 with a byte order mark", () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, "utf16le")]);
+    expect(load("utf16-bom.yaml", utf16)).toThrow(
+      /utf16-bom\.yaml is UTF-16 \(little-endian\) \(it starts with that encoding's byte order mark\), but must be UTF-8 text: save it as UTF-8/,
+    );
+  });
+
+  test("refuses UTF-16 without a byte order mark, instead of reporting an empty field", () => {
+    expect(load("utf16.yaml", Buffer.from(TEXT, "utf16le"))).toThrow(
+      /utf16\.yaml contains a NUL byte \(line 1\), as UTF-16 text without a byte order mark does, or a binary file, but must be UTF-8 text/,
+    );
+  });
+
+  test("refuses invalid UTF-8, naming the line, instead of synthesizing U+FFFD", () => {
+    const latin1 = Buffer.from(`sites:\n  - name: a\n    displayName: Miradore Z\xfcrich\n`, "latin1");
+    expect(load("latin1.yaml", latin1)).toThrow(
+      /latin1\.yaml has bytes on line 3 that are not valid UTF-8 \(an editor may have saved it as Latin-1 or Windows-1252\), but must be UTF-8 text/,
+    );
   });
 });

@@ -1,16 +1,15 @@
 // Taking over a Miradore app made by hand: the `import` blocks (ids and targets) importExistingInstallation adds, the
-// guard on the Graph service principal's id, the config fragment's errors, and a takeover through Terraform itself.
+// guard on the Graph service principal's id and the config fragment's errors. The takeover through Terraform itself:
+// existing-installation.terraform.test.ts.
 import { Testing } from "cdktf";
 import { ExistingInstallation, existingInstallationSchema } from "../config/existing-installation-schema";
 import { describeIssue } from "../config/load-config";
 import { formatPath } from "../config/config-error";
-import { importExistingInstallation } from "../constructs/existing-installation";
-import { MiradoreStack } from "../constructs/miradore-stack";
+import { SiteStack } from "../app/site-stack";
+import { importExistingInstallation } from "../constructs";
 import { describeWithProviderSchemas } from "../test-support/provider-schemas";
 import { validateTerraformJson } from "../test-support/schema-validator";
-import { GROUP_READ_ALL, USER_READ_ALL } from "../constructs/graph-facts";
-import { EXAMPLE_TENANT_ID, site, type StackJson } from "../test-support/synth-site";
-import { ProviderDoubles, TerraformWorkspace, describeWithTerraform } from "../test-support/terraform-harness";
+import { site, type StackJson } from "../test-support/synth-site";
 
 const APP_OBJECT_ID = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const SP_OBJECT_ID = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
@@ -35,7 +34,7 @@ interface ImportBlock {
 
 function synthWithImports(existing: ExistingInstallation, settings: Record<string, unknown> = {}) {
   const app = Testing.app({ stackTraces: false });
-  const stack = new MiradoreStack(app, "miradore-test", { site: site(settings) });
+  const stack = new SiteStack(app, "miradore-test", { site: site(settings) });
   importExistingInstallation(stack, existing);
   return JSON.parse(Testing.synth(stack)) as StackJson & { import?: ImportBlock[] };
 }
@@ -90,7 +89,7 @@ describe("importExistingInstallation", () => {
 
   test("changes nothing else: the same resources as a fresh deploy", () => {
     const fresh = JSON.parse(
-      Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })),
+      Testing.synth(new SiteStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })),
     ) as StackJson;
     expect(Object.keys(json.resource).sort()).toEqual(Object.keys(fresh.resource).sort());
     for (const type of Object.keys(fresh.resource))
@@ -185,81 +184,4 @@ describeWithProviderSchemas("a stack with imports against the real provider sche
   test("has no schema problems", () => {
     expect(validateTerraformJson(synthWithImports(EXISTING), schemas)).toEqual([]);
   });
-});
-
-describeWithTerraform("taking over an existing installation under Terraform (provider doubles)", () => {
-  // An installation made outside this stack's state (here by an earlier, forgotten Terraform run, so the fake
-  // directory holds complete objects), then taken over with `existing`: the plan imports the app, its service
-  // principal and both consents instead of creating them, and the earlier secrets are left alone.
-  test("imports the app, service principal and consent, creates no duplicates and keeps the old secrets", async () => {
-    const doubles = await ProviderDoubles.start();
-    const plain = JSON.parse(
-      Testing.synth(new MiradoreStack(Testing.app({ stackTraces: false }), "miradore-test", { site: site() })),
-    );
-    const earlier = TerraformWorkspace.create(doubles, plain);
-    const takeover = (existing: ExistingInstallation) =>
-      TerraformWorkspace.create(doubles, synthWithImports(existing) as unknown as Record<string, unknown>);
-    let workspace: TerraformWorkspace | undefined;
-    try {
-      await earlier.init();
-      await earlier.plan();
-      await earlier.apply();
-
-      const before = doubles.tenant(EXAMPLE_TENANT_ID);
-      const app = Object.values(before.applications)[0]!;
-      const sp = Object.values(before.servicePrincipals).find((p) => p.appId === app.appId)!;
-      const graph = Object.values(before.servicePrincipals).find((p) => p.builtIn)!;
-      const assignment = (roleId: string) => before.appRoleAssignments.find((a) => a.appRoleId === roleId)!.id;
-      const existing: ExistingInstallation = {
-        applicationObjectId: app.objectId,
-        servicePrincipalObjectId: sp.objectId,
-        consent: {
-          graphServicePrincipalObjectId: graph.objectId,
-          assignmentIds: {
-            "User.Read.All": assignment(USER_READ_ALL.id),
-            "Group.Read.All": assignment(GROUP_READ_ALL.id),
-          },
-        },
-      };
-      const oldKeyIds = app.passwordCredentials.map((c) => c.keyId).sort();
-
-      workspace = takeover(existing);
-      await workspace.init();
-      const plan = await workspace.plan();
-      const byType = (type: string) => (plan.resource_changes ?? []).filter((c) => c.type === type);
-      for (const type of ["azuread_application", "azuread_service_principal", "azuread_app_role_assignment"]) {
-        for (const change of byType(type)) {
-          expect({
-            address: change.address,
-            importing: Boolean((change.change as { importing?: unknown }).importing),
-            create: change.change.actions.includes("create"),
-          }).toEqual({
-            address: change.address,
-            importing: true,
-            create: false,
-          });
-        }
-      }
-      expect(byType("azuread_app_role_assignment")).toHaveLength(2);
-      await workspace.apply();
-
-      const after = doubles.tenant(EXAMPLE_TENANT_ID);
-      expect(Object.keys(after.applications)).toEqual([app.objectId]);
-      expect(
-        Object.values(after.servicePrincipals)
-          .filter((p) => !p.builtIn)
-          .map((p) => p.objectId),
-      ).toEqual([sp.objectId]);
-      expect(after.appRoleAssignments.map((a) => a.id).sort()).toEqual(
-        Object.values(existing.consent!.assignmentIds).sort(),
-      );
-      const keyIds = after.applications[app.objectId]!.passwordCredentials.map((c) => c.keyId);
-      expect(keyIds).toEqual(expect.arrayContaining(oldKeyIds));
-      expect(keyIds).toHaveLength(oldKeyIds.length + 2);
-    } finally {
-      earlier.remove();
-      workspace?.remove();
-      await doubles.stop();
-    }
-  }, 120_000);
 });

@@ -5,7 +5,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../config/load-config";
-import { stackNameOf } from "../constructs/miradore-stack";
+import { stackNameOf } from "../app/site-stack";
 import { benchSiteName, benchTenantId } from "../tools/bench/fleet-config";
 import { describeWithProviderSchemas } from "../test-support/provider-schemas";
 import { validateTerraformJson } from "../test-support/schema-validator";
@@ -44,7 +44,7 @@ describeWithProviderSchemas(`a ${SITE_COUNT}-site configuration synthesized by t
     ) as Record<string, any>;
 
   beforeAll(() => {
-    // With 1000 sites the app picks its worker threads itself (one per core, see constructs/synthesize-sites.ts).
+    // With 1000 sites the app picks its worker threads itself (one per core, see app/synthesis/synthesize-sites.ts).
     const { dir, status, stderr } = synthesizeInPrivateView(CONFIG_TEXT);
     workDir = dir;
     synthesis = { status, stderr };

@@ -1,5 +1,7 @@
 // A fake GitHub REST API on localhost for the pipeline tests: issue comments, issues and labels in memory, every
-// request recorded. Point GITHUB_API_URL at `url`.
+// request recorded. Point GITHUB_API_URL at `url`. Like GitHub, it numbers issues in the order they are made and
+// refuses a second label of the same name (422). `holdIssueLists(n)` makes overlapping runs deterministic: the next
+// n issue lists are answered together, once all n have arrived.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -22,6 +24,7 @@ export class FakeGitHub {
   readonly labels: string[] = [];
   readonly requests: { method: string; path: string; body: string }[] = [];
   private nextId = 1;
+  private heldLists: { count: number; waiting: (() => void)[] } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -34,18 +37,35 @@ export class FakeGitHub {
       let body = "";
       req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       req.on("end", () => {
-        const { status, json } = handler.fake!.handle(
-          req.method ?? "GET",
-          req.url ?? "/",
-          body,
-          req.headers.authorization,
-        );
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
+        const answer = () => {
+          const { status, json } = handler.fake!.handle(
+            req.method ?? "GET",
+            req.url ?? "/",
+            body,
+            req.headers.authorization,
+          );
+          res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
+        };
+        handler.fake!.answerInTurn(req.method ?? "GET", req.url ?? "/", answer);
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     handler.fake = new FakeGitHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return handler.fake;
+  }
+
+  /** Holds the next `count` GET …/issues requests until all of them have arrived, then answers them together. */
+  holdIssueLists(count: number): void {
+    this.heldLists = { count, waiting: [] };
+  }
+
+  private answerInTurn(method: string, rawUrl: string, answer: () => void): void {
+    const held = this.heldLists;
+    if (!held || method !== "GET" || !/^\/repos\/[^/]+\/[^/]+\/issues(\?|$)/.test(rawUrl)) return answer();
+    held.waiting.push(answer);
+    if (held.waiting.length < held.count) return;
+    this.heldLists = undefined;
+    for (const waiting of held.waiting) waiting();
   }
 
   stop(): Promise<void> {
@@ -80,6 +100,15 @@ export class FakeGitHub {
     }
     if (/^\/repos\/[^/]+\/[^/]+\/labels$/.test(url.pathname)) {
       if (method === "GET") return { status: 200, json: paged(this.labels.map((name) => ({ name }))) };
+      if (this.labels.includes(data.name as string)) {
+        return {
+          status: 422,
+          json: {
+            message: "Validation Failed",
+            errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+          },
+        };
+      }
       this.labels.push(data.name as string);
       return { status: 201, json: { name: data.name } };
     }

@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import type { GitHubApi } from "../tools/pipeline/github-api";
+import type { ApplyRecord } from "../tools/pipeline/apply-records";
 import { renderOperatorNotice, parseExpiryReport, type ExpiryStackStatus } from "../tools/pipeline/operator-notice";
 import { assertLocalStateReadable } from "../tools/pipeline/local-state-check";
 import { driftedObjects, plannedChanges } from "../tools/pipeline/plan-changes";
 import { upsertPullRequestComment } from "../tools/pipeline/pr-comment";
 import { publicOutputs } from "../tools/pipeline/public-outputs";
-import { addressesToReplace, currentSlot, slotRotationAddresses } from "../tools/pipeline/rotation-addresses";
+import { addressesToReplace, currentSlot, slotAddresses } from "../tools/pipeline/rotation-addresses";
 import { syncTrackingIssue } from "../tools/pipeline/tracking-issue";
 import { synthSite } from "../test-support/synth-site";
 
@@ -144,29 +145,33 @@ describe("plan changes", () => {
 
 describe("forced rotation addresses", () => {
   const { json } = synthSite();
-  const addresses = slotRotationAddresses("miradore-test", json);
-  const state = (a: string, b: string, handoffDeadline = "2026-03-01T00:00:00Z") => ({
+  const addresses = slotAddresses("miradore-test", json);
+  const state = (startA: string, startB: string) => ({
     values: {
-      outputs: { handoff_deadline: { sensitive: false, value: handoffDeadline } },
       root_module: {
         resources: [
-          { address: addresses.a, values: { rotation_rfc3339: a } },
-          { address: addresses.b, values: { rotation_rfc3339: b } },
+          { address: addresses.a.password, values: { start_date: startA } },
+          { address: addresses.b.password, values: { start_date: startB } },
         ],
       },
     },
   });
 
-  test("finds each slot's time_rotating by its construct path", () => {
-    expect(addresses.a).toMatch(/^time_rotating\.client-secret_slot-a_rotation_[0-9A-F]{8}$/);
-    expect(addresses.b).toMatch(/^time_rotating\.client-secret_slot-b_rotation_[0-9A-F]{8}$/);
+  test("finds each slot's time_rotating and password by their construct paths", () => {
+    expect(addresses.a.rotation).toMatch(/^time_rotating\.client-secret_slot-a_rotation_[0-9A-F]{8}$/);
+    expect(addresses.b.rotation).toMatch(/^time_rotating\.client-secret_slot-b_rotation_[0-9A-F]{8}$/);
+    expect(addresses.a.password).toMatch(/^azuread_application_password\.client-secret_slot-a_password_[0-9A-F]{8}$/);
+    expect(addresses.b.password).toMatch(/^azuread_application_password\.client-secret_slot-b_password_[0-9A-F]{8}$/);
+  });
+  test("the current slot holds the newest secret; on a tie (the first deploy) slot B", () => {
+    expect(currentSlot("miradore-test", addresses, state("2026-05-01T00:00:00Z", "2026-03-01T00:00:00Z"))).toBe("a");
+    expect(currentSlot("miradore-test", addresses, state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"))).toBe("b");
+    expect(currentSlot("miradore-test", addresses, state("2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z"))).toBe("b");
   });
   test("keep replaces only the slot that is not current; revoke replaces both", () => {
-    const current = currentSlot("miradore-test", addresses, state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"));
-    expect(current).toBe("b");
-    expect(addressesToReplace("keep", addresses, current)).toEqual([addresses.a]);
-    expect(addressesToReplace("keep", addresses, "a")).toEqual([addresses.b]);
-    expect(addressesToReplace("revoke", addresses, current)).toEqual([addresses.a, addresses.b]);
+    expect(addressesToReplace("keep", addresses, "b")).toEqual([addresses.a.rotation]);
+    expect(addressesToReplace("keep", addresses, "a")).toEqual([addresses.b.rotation]);
+    expect(addressesToReplace("revoke", addresses, "b")).toEqual([addresses.a.rotation, addresses.b.rotation]);
   });
   test("fails when the stack was never deployed", () => {
     expect(() => currentSlot("miradore-test", addresses, { values: { root_module: {} } })).toThrow(
@@ -174,55 +179,9 @@ describe("forced rotation addresses", () => {
     );
   });
   test("rejects a stack without the two slots", () => {
-    expect(() => slotRotationAddresses("other", { resource: {} })).toThrow(
+    expect(() => slotAddresses("other", { resource: {} })).toThrow(
       /expected exactly one time_rotating .*slot-a\/rotation, found 0/,
     );
-  });
-
-  test("ci:force-rotate runs the injected terraform with -replace for the non-current slot", async () => {
-    const outDir = outDirWith({ "miradore-test": json });
-    const log = join(outDir, "terraform-calls");
-    const fake = join(outDir, "fake-terraform");
-    const stateJson = JSON.stringify(state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"));
-    writeFileSync(
-      fake,
-      `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`,
-    );
-    chmodSync(fake, 0o755);
-    const { ctx, out } = context({ MIRADORE_TERRAFORM: fake, PATH: process.env.PATH });
-    expect(
-      await runPipeline(["force-rotate", "--out-dir", outDir, "--stack", "miradore-test", "--mode", "keep"], ctx),
-    ).toBe(0);
-    const calls = readFileSync(log, "utf8").trim().split("\n");
-    expect(calls.at(-1)).toBe(`apply -input=false -no-color -auto-approve -replace=${addresses.a}`);
-    expect(out.join("")).toContain("current slot B");
-  });
-
-  test("ci:force-rotate refuses keep while a handoff is pending, naming the deadline", async () => {
-    const outDir = outDirWith({ "miradore-test": json });
-    const log = join(outDir, "terraform-calls");
-    const fake = join(outDir, "fake-terraform");
-    const stateJson = JSON.stringify(state("2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z", "2026-04-10T00:00:00Z"));
-    writeFileSync(
-      fake,
-      `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\nif [ "$1" = show ]; then echo '${stateJson}'; fi\n`,
-    );
-    chmodSync(fake, 0o755);
-    const { ctx, err } = context({ MIRADORE_TERRAFORM: fake, PATH: process.env.PATH });
-    const args = [
-      "force-rotate",
-      "--out-dir",
-      outDir,
-      "--stack",
-      "miradore-test",
-      "--mode",
-      "keep",
-      "--now",
-      "2026-04-01T00:00:00Z",
-    ];
-    expect(await runPipeline(args, ctx)).toBe(1);
-    expect(err.join("")).toContain("a handoff is pending until 2026-04-10T00:00:00Z");
-    expect(readFileSync(log, "utf8")).not.toContain("apply");
   });
 
   test("ci:force-rotate rejects an unknown mode", async () => {
@@ -287,9 +246,11 @@ function memoryApi() {
       else if (method === "PATCH" && path.includes("/issues/comments/"))
         comments.find((c) => path.endsWith(`/${c.id}`))!.body = data.body;
       else if (method === "POST" && path.endsWith("/labels")) labels.push({ name: data.name });
-      else if (method === "POST" && path.endsWith("/issues"))
-        issues.push({ number: issues.length + 1, body: data.body, state: "open", labels: data.labels });
-      else if (method === "PATCH")
+      else if (method === "POST" && path.endsWith("/issues")) {
+        const issue = { number: issues.length + 1, body: data.body, state: "open", labels: data.labels };
+        issues.push(issue);
+        return issue as T;
+      } else if (method === "PATCH")
         Object.assign(
           issues.find((i) => path.endsWith(`/${i.number}`))!,
           data,
@@ -372,6 +333,61 @@ describe("operator notice", () => {
     expect(notice.markdown).toContain("terraform output -raw client_secret");
     expect(notice.markdown).toContain("1 other stack is fine.");
   });
+  const record = (stack: string, result: ApplyRecord["result"], reasons: string[], at = "2026-03-02T05:17:00.000Z") =>
+    [stack, { stack, result, at, reasons }] as const;
+
+  test("names a stack whose apply failed, with why and its last known expiry, first", () => {
+    const failing = { ...status("ok"), stack: "miradore-south" };
+    const records = new Map([
+      record("miradore-south", "failed", ["stack miradore-south: terraform plan failed: 403 <b>*x*</b>"]),
+    ]);
+    const notice = renderOperatorNotice([status("handoff-pending"), failing], "2026-03-02T05:17:00Z", undefined, {
+      records,
+      expected: ["miradore-handoff-pending", "miradore-south"],
+    });
+    expect(notice.state).toBe("open");
+    const block = notice.markdown.split("\n### ")[1]!;
+    expect(block.split("\n")[0]).toBe("`miradore-south`: the pipeline could not apply it");
+    // The failure is quoted as text: what it holds cannot start markup.
+    expect(block).toContain(
+      "- The last run failed: stack miradore-south: terraform plan failed: 403 \\<b\\>\\*x\\*\\</b\\>",
+    );
+    expect(block).toContain("expires **2026-08-28 06:00 UTC**");
+  });
+
+  test("names every expected stack without data, also when the expiry check had nothing to read", () => {
+    const notice = renderOperatorNotice([], "2026-03-02T05:17:00Z", undefined, {
+      expected: ["miradore-a", "miradore-b"],
+      expiryError: "outputs.json is an empty object, but must be an object",
+    });
+    expect(notice.state).toBe("open");
+    expect(notice.markdown).toContain("### `miradore-a`: no data from this run");
+    expect(notice.markdown).toContain("### `miradore-b`: no data from this run");
+    expect(notice.markdown).toContain("the expiry check could not read the outputs: outputs.json is an empty object");
+  });
+
+  test("says a held rotation's reason and asks for the newest secret now", () => {
+    const held = record("miradore-handoff-pending", "held", [
+      "Slot A's scheduled rotation is held: it would delete the current client secret.",
+    ]);
+    const notice = renderOperatorNotice([status("handoff-pending")], "2026-03-02T05:17:00Z", undefined, {
+      records: new Map([held]),
+    });
+    expect(notice.markdown).toContain(
+      "### `miradore-handoff-pending`: a rotation is held: paste the newest client secret into Miradore now",
+    );
+    expect(notice.markdown).toContain("- ⏸️ Slot A's scheduled rotation is held");
+    expect(notice.markdown).toContain("terraform output -raw client_secret");
+    expect(notice.markdown.match(/### /g)).toHaveLength(1);
+  });
+
+  test("a failure reads the same on the next day while its reason stays the same (the issue is not rewritten)", () => {
+    const render = (at: string) =>
+      renderOperatorNotice([], at, undefined, { records: new Map([record("miradore-south", "failed", ["403"], at)]) })
+        .markdown;
+    expect(render("2026-03-03T05:17:00.000Z")).toBe(render("2026-03-02T05:17:00.000Z"));
+  });
+
   test("does not change from one day to the next while the dates stay the same", () => {
     const day1 = renderOperatorNotice([status("handoff-pending")], "2026-03-02T05:17:00Z");
     const day2 = renderOperatorNotice(
@@ -388,10 +404,11 @@ describe("operator notice", () => {
   test("closes when nothing is due", () => {
     expect(renderOperatorNotice([status("ok")], "2026-03-02T05:17:00Z").state).toBe("closed");
   });
-  test("fails on expiry-check's bad-input answer and on an empty file", () => {
-    expect(() => parseExpiryReport('{"exitCode":2,"error":"outputs.json is not valid JSON"}', "expiry.json")).toThrow(
-      /expiry-check rejected its input: outputs.json is not valid JSON/,
-    );
+  test("reads expiry-check's bad-input answer as such, and fails on an empty file", () => {
+    expect(parseExpiryReport('{"exitCode":2,"error":"outputs.json is not valid JSON"}', "expiry.json")).toEqual({
+      stacks: [],
+      error: "outputs.json is not valid JSON",
+    });
     expect(() => parseExpiryReport("", "expiry.json")).toThrow(/expiry.json is not JSON \(it is empty\)/);
   });
 });

@@ -1,6 +1,6 @@
 // The plan review on hand-made plans of our own stack's shape (app registration, Graph permissions, admin consent,
 // two password slots, time_rotating): identity-critical changes come first, with reasons and permission names.
-import { GROUP_READ_ALL, MICROSOFT_GRAPH_APP_ID, USER_READ_ALL } from "../constructs/graph-facts";
+import { GROUP_READ_ALL, MICROSOFT_GRAPH_APP_ID, USER_READ_ALL } from "../constructs";
 import { renderPlanReview } from "../tools/plan-review/index";
 
 const GRAPH_SP_OBJECT_ID = "7c0ae8b2-9a27-4d3f-8f3e-0f6a3c1d2b4e";

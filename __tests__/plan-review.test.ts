@@ -1,5 +1,5 @@
-// The plan review on real `terraform show -json` plans (../shared/plan-fixtures), on malformed input, through its
-// CLI, and within its size limits. Plans of our own stack's shape are in plan-review-identity.test.ts.
+// The plan review on real `terraform show -json` plans (test-support/fixtures/terraform-plans, provenance in its
+// README), on malformed input, through its CLI, and within its size limits. Plans of our own stack's shape are in plan-review-identity.test.ts.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,20 +12,20 @@ import {
   planReviewMarker,
   renderPlanReview,
 } from "../tools/plan-review/index";
+import { describeWhenAvailable, type Prerequisite } from "../test-support/required-in-ci";
 
 const FIXTURES_DIR =
-  process.env.MIRADORE_PLAN_FIXTURES_DIR ?? resolve(__dirname, "..", "..", "shared", "plan-fixtures");
+  process.env.MIRADORE_PLAN_FIXTURES_DIR || resolve(__dirname, "..", "test-support", "fixtures", "terraform-plans");
 const INVALID_FIXTURE = "invalid.plan.json";
-const fixturesPresent = existsSync(FIXTURES_DIR);
-const validFixtures = fixturesPresent
+const fixtures: Prerequisite = existsSync(FIXTURES_DIR)
+  ? { available: true }
+  : { available: false, reason: `${FIXTURES_DIR} does not exist (set MIRADORE_PLAN_FIXTURES_DIR)` };
+const validFixtures = fixtures.available
   ? readdirSync(FIXTURES_DIR)
       .filter((name) => name.endsWith(".plan.json") && name !== INVALID_FIXTURE)
       .sort()
   : [];
-if (!fixturesPresent) {
-  console.warn(`SKIPPED plan-review fixture tests: ${FIXTURES_DIR} does not exist (set MIRADORE_PLAN_FIXTURES_DIR)`);
-}
-const describeWithFixtures = fixturesPresent ? describe : describe.skip;
+const describeWithFixtures = (title: string, body: () => void) => describeWhenAvailable(title, fixtures, body);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -417,7 +417,7 @@ describe("CLI", () => {
     expect(result.stderr).toContain("plan-review: stdin: not a Terraform plan");
   });
 
-  (fixturesPresent ? test : test.skip)("fails with exit code 1 on invalid.plan.json, naming the file", () => {
+  (fixtures.available ? test : test.skip)("fails with exit code 1 on invalid.plan.json, naming the file", () => {
     const file = join(FIXTURES_DIR, INVALID_FIXTURE);
     const result = run(["--stack", "prod", file]);
     expect(result.status).toBe(1);
@@ -427,7 +427,9 @@ describe("CLI", () => {
   test("fails with exit code 2 and the usage when --stack is missing", () => {
     const result = run(["-"], plan);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("--stack is missing\nusage: plan-review --stack <name>");
+    expect(result.stderr).toContain(
+      "--stack is missing: name the stack the plan is for, such as --stack miradore-example (its folder under cdktf.out/stacks/)\nusage: plan-review [--stack <name>]",
+    );
   });
 
   test("fails with exit code 1 when the plan file does not exist", () => {

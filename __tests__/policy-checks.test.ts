@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { siteSchema, SiteConfig } from "../config/config-schema";
 import { loadConfig } from "../config/load-config";
-import { USER_READ_ALL } from "../constructs/graph-facts";
-import { MiradoreStack } from "../constructs/miradore-stack";
 import {
   assertNoErrorAnnotations,
   MiradorePolicyChecks,
   MiradorePolicyChecksProps,
   suppressPolicyRule,
-} from "../constructs/policy";
+  USER_READ_ALL,
+} from "../constructs";
+import { SiteStack } from "../app/site-stack";
 
 // The aspect on the lead's MiradoreStack, through a real app.synth(): what passes, what stops synthesis and how,
 // and how suppressions are accepted, applied and listed.
@@ -29,7 +29,7 @@ function miradore(site: SiteConfig, props: MiradorePolicyChecksProps = {}) {
   const outdir = join(outRoot, String(apps++));
   const app = new App({ outdir, stackTraces: false });
   const lines: string[] = [];
-  const stack = new MiradoreStack(app, "x", { site, policy: { log: (line) => lines.push(line), ...props } });
+  const stack = new SiteStack(app, "x", { site, policy: { log: (line) => lines.push(line), ...props } });
   const checks = stack.policyChecks;
   const stackFile = join(outdir, "stacks", "x", "cdk.tf.json");
   const annotations = () =>
@@ -191,6 +191,6 @@ test("assertNoErrorAnnotations passes for a stack without errors", () => {
 
 test("rejects a maximum secret lifetime that is not a whole number of days", () => {
   expect(() => new MiradorePolicyChecks({ maxSecretLifetimeDays: 0 })).toThrow(
-    "MiradorePolicyChecks: maxSecretLifetimeDays is 0, but must be a whole number of days, at least 1",
+    "MiradorePolicyChecks: maxSecretLifetimeDays is 0, but must be at least 1 day (the longest secret lifetime the tenant allows)",
   );
 });

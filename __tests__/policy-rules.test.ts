@@ -11,8 +11,15 @@ import { Aspects, Fn, TerraformLocal, TerraformOutput, TerraformStack, Testing }
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GROUP_READ_ALL, MICROSOFT_GRAPH_APP_ID, USER_READ_ALL } from "../constructs/graph-facts";
-import { durationHours, MiradorePolicyChecks, MiradorePolicyChecksProps, PolicyFinding } from "../constructs/policy";
+import { durationHours } from "../constructs/policy/private/terraform-duration";
+import {
+  GROUP_READ_ALL,
+  MICROSOFT_GRAPH_APP_ID,
+  MiradorePolicyChecks,
+  MiradorePolicyChecksProps,
+  PolicyFinding,
+  USER_READ_ALL,
+} from "../constructs";
 
 // Each rule against the smallest stack that trips it, and one that passes. Stacks are built with the provider
 // classes, so the rules see exactly the Terraform JSON cdktf writes.
@@ -55,7 +62,7 @@ function findings(
   build({ stack, app, rotation });
   const checks = new MiradorePolicyChecks({ log: () => undefined, ...options.props });
   Aspects.of(stack).add(checks);
-  Testing.synth(stack);
+  Testing.synth(stack, true);
   return checks.findings;
 }
 

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { secretSchema, type SecretConfig } from "../config/config-schema";
 import { loadConfig } from "../config/load-config";
-import { secretScheduleProblems } from "../config/secret-schedule-rules";
+import { secretScheduleProblems } from "../constructs";
 import { firstViolation, type InvariantViolation } from "../rotation/invariant-check";
 import { daysToMinutes, minuteOf } from "../rotation/minutes";
 import { OPERATOR_MODELS } from "../rotation/operator-model";
@@ -70,13 +70,19 @@ describe.each(Object.entries(configs))("two-slot design with %s", (_, settings) 
   }));
   test.each(
     patterns.filter(({ runs }) => largestGapDays(runs) <= settings.maxRunGapDays).map((p) => [p.name, p.runs] as const),
-  )("keeps every invariant at every minute for 5 years of %s runs, for both operator models", (_, runs) => {
-    expect(check(simulate(settings, runs, { operator: "last-moment" }))).toBeUndefined();
-    // The immediate operator only ever shortens Miradore's use of an old secret; checked by changes only for speed.
-    expect(
-      firstViolation(simulate(settings, runs, { operator: "immediately" }), { step: "changes-only" }),
-    ).toBeUndefined();
-  });
+  )(
+    "keeps every invariant at every minute for 5 years of %s runs, for both operator models, holding nothing",
+    (_, runs) => {
+      const lastMoment = simulate(settings, runs, { operator: "last-moment" });
+      expect(check(lastMoment)).toBeUndefined();
+      // Within the rules the schedule alone keeps the handoff: the apply guard never has to hold a rotation.
+      expect(lastMoment.events.filter((event) => event.kind === "rotation-held")).toEqual([]);
+      // The immediate operator only ever shortens Miradore's use of an old secret; checked by changes only for speed.
+      expect(
+        firstViolation(simulate(settings, runs, { operator: "immediately" }), { step: "changes-only" }),
+      ).toBeUndefined();
+    },
+  );
 });
 
 test("the example's patterns cover every named pattern (no pattern is skipped for a gap above maxRunGapDays)", () => {
@@ -87,7 +93,7 @@ test("the example's patterns cover every named pattern (no pattern is skipped fo
   }
 });
 
-test("every one of 100 random configs the rules accept keeps every invariant (ties validation to the model)", () => {
+test("every one of 100 random configs the rules accept keeps every invariant and holds nothing (ties validation to the model)", () => {
   const random = seededRandom(20250101);
   const pick = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const accepted: SecretConfig[] = [];
@@ -114,8 +120,12 @@ test("every one of 100 random configs the rules accept keeps every invariant (ti
     };
     for (const [pattern, runs] of Object.entries(runSets)) {
       for (const operator of OPERATOR_MODELS) {
-        const violation = firstViolation(simulate(settings, runs, { operator }), { step: "changes-only" });
+        const result = simulate(settings, runs, { operator });
+        const violation = firstViolation(result, { step: "changes-only" });
         if (violation) failures.push(`${JSON.stringify(settings)} ${pattern} ${operator}: ${violation.explanation}`);
+        const held = result.events.find((event) => event.kind === "rotation-held");
+        if (held)
+          failures.push(`${JSON.stringify(settings)} ${pattern} ${operator}: a rotation was held at ${held.at}`);
       }
     }
   });
@@ -184,19 +194,30 @@ describe("the bounds are real", () => {
     },
   );
 
-  test.each(OPERATOR_MODELS)(
-    "fails when handoffDays + maxRunGapDays is one day more than the interval, operator %s (the rule rejects it too)",
-    (operator) => {
-      const long = { ...limits, handoffDays: limits.handoffDays + 1, lifetimeDays: 730 };
+  describe("when handoffDays + maxRunGapDays is one day more than the interval (the rule rejects it too)", () => {
+    const long = { ...limits, handoffDays: limits.handoffDays + 1, lifetimeDays: 730 };
+    // Slot A rotates as late as allowed; slot B's old secret is due at the first minute it may go: one minute after due.
+    const runs = [...withGap(daily, afterDueRun, G), T0 + daysToMinutes(3 * I) + 1].sort((x, y) => x - y);
+
+    test("the rule rejects it, and the runs keep to maxRunGapDays", () => {
       expect(secretScheduleProblems(long).map((p) => p.field)).toEqual(["handoffDays"]);
-      // Slot A rotates as late as allowed; slot B's old secret goes at the first minute it may: one minute after due.
-      const runs = [...withGap(daily, afterDueRun, G), T0 + daysToMinutes(3 * I) + 1].sort((x, y) => x - y);
       expect(largestGapDays(runs)).toBe(G);
-      const violation = check(simulate(long, runs, { operator }));
+    });
+
+    test.each(OPERATOR_MODELS)("the pipeline without the apply guard breaks the handoff, operator %s", (operator) => {
+      const violation = check(simulate(long, runs, { operator, guard: false }));
       expect(violation).toMatchObject({ invariant: expectedInvariant[operator], at: T0 + daysToMinutes(3 * I) + 1 });
       expect(violation!.explanation).toMatch(/#2.*deleted/);
-    },
-  );
+    });
+
+    test("the apply guard holds slot B's rotation instead, and every invariant holds", () => {
+      const result = simulate(long, runs);
+      expect(result.events.filter((e) => e.kind === "rotation-held")).toEqual([
+        { kind: "rotation-held", at: T0 + daysToMinutes(3 * I) + 1, slot: "B" },
+      ]);
+      expect(check(result)).toBeUndefined();
+    });
+  });
 });
 
 describe("the checker itself", () => {

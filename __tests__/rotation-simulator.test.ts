@@ -68,11 +68,32 @@ describe("two-slot design", () => {
     expect(ofKind(immediately, "handoff").at(-1)).toEqual({ kind: "handoff", at: day(125), secret: 3 });
   });
 
-  test("after a gap longer than an interval both slots rotate in one run, and the previous current is deleted", () => {
-    const { events } = simulate(settings, [T0, day(200)]);
+  test("after a gap longer than an interval, the guard rotates the previous slot and holds the current one", () => {
+    const { events } = simulate(settings, [T0, day(200), day(201), day(222)]);
+    const run = events.filter((e) => e.at === day(200));
+    // Slot B's secret (#2) is the current one: its due rotation would delete it, so it waits.
+    expect(ofKind(run, "rotation-held")).toEqual([{ kind: "rotation-held", at: day(200), slot: "B" }]);
+    expect(ofKind(run, "secret-created").map(({ slot, replaces }) => [slot, replaces])).toEqual([["A", 2]]);
+    expect(ofKind(run, "secret-deleted").map((e) => e.secret)).toEqual([1]);
+    // #2 is the previous secret now: held through the new secret's handoff (21 days), rotated at the first run after.
+    expect(ofKind(events, "rotation-held").map((e) => e.at)).toEqual([day(200), day(201)]);
+    expect(ofKind(events, "secret-deleted").map((e) => [e.at, e.secret])).toEqual([
+      [day(200), 1],
+      [day(222), 2],
+    ]);
+  });
+
+  test("without the guard, a gap longer than an interval rotates both slots in one run and deletes the current", () => {
+    const { events } = simulate(settings, [T0, day(200)], { guard: false });
     const run = events.filter((e) => e.at === day(200));
     expect(run.filter((e) => e.kind === "secret-deleted").map((e) => (e as { secret: number }).secret)).toEqual([1, 2]);
     expect(ofKind(run, "secret-created").map((e) => e.replaces)).toEqual([2, 2]);
+  });
+
+  test("a secret is current when it is the newest; on a tie (the first deploy) slot B's", () => {
+    expect(ofKind(simulate(settings, [T0]).events, "handoff")).toEqual([{ kind: "handoff", at: T0, secret: 2 }]);
+    // Slot A rotates first: its new secret (#3) is the newest and the operator is asked for it.
+    expect(ofKind(simulate(settings, [T0, day(121)]).events, "handoff").at(-1)).toMatchObject({ secret: 3 });
   });
 });
 

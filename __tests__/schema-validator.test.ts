@@ -107,7 +107,7 @@ describe("loadProviderSchemas", () => {
       process.env.MIRADORE_SCHEMAS_DIR = "elsewhere/schemas";
       expect(schemasDir()).toBe(resolve(__dirname, "..", "elsewhere/schemas"));
       delete process.env.MIRADORE_SCHEMAS_DIR;
-      expect(schemasDir()).toBe(resolve(repoRoot(), "../shared/schemas"));
+      expect(schemasDir()).toBe(resolve(repoRoot(), "test-support/fixtures/provider-schemas"));
     } finally {
       if (saved === undefined) delete process.env.MIRADORE_SCHEMAS_DIR;
       else process.env.MIRADORE_SCHEMAS_DIR = saved;
@@ -293,12 +293,18 @@ describeWithProviderSchemas("validateTerraformJson against the provider schemas"
 
   test("rejects a required provider without a schema", () => {
     const stack = validStack();
-    stack.terraform.required_providers.azurerm = { source: "hashicorp/azurerm", version: "4.0.0" };
+    stack.terraform.required_providers.random = { source: "hashicorp/random", version: "3.7.2" };
     expectOnlyProblem(
       stack,
-      "terraform.required_providers.azurerm",
-      /no provider schema for "registry.terraform.io\/hashicorp\/azurerm"/,
+      "terraform.required_providers.random",
+      /no provider schema for "registry.terraform.io\/hashicorp\/random"/,
     );
+  });
+
+  test("reads a source without a namespace as hashicorp/<name>, as Terraform and cdktf do", () => {
+    const stack = validStack();
+    stack.terraform.required_providers.azuread = { source: "azuread", version: "3.7.0" };
+    expect(validateTerraformJson(stack, schemas)).toEqual([]);
   });
 
   test("rejects an output without value", () => {

@@ -1,10 +1,10 @@
-// MiradoreStack writes its Terraform JSON through constructs/stack-terraform-json.ts, which resolves each element once
+// MiradoreStack writes its Terraform JSON through app/private/stack-terraform-json.ts, which resolves each element once
 // and only where tokens can be: it must give exactly what cdktf's own TerraformStack.toTerraform() gives.
 import { App, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { siteSchema } from "../config/config-schema";
-import { MiradoreStack } from "../constructs/miradore-stack";
-import { resolveTokensIn } from "../constructs/resolve-tokens-in";
-import { stackTerraformJson } from "../constructs/stack-terraform-json";
+import { SiteStack } from "../app/site-stack";
+import { resolveTokensIn } from "../app/private/resolve-tokens-in";
+import { stackTerraformJson } from "../app/private/stack-terraform-json";
 
 const TENANT = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 const VAULT =
@@ -35,10 +35,10 @@ const SITES: Record<string, Record<string, unknown>> = {
   "HCP Terraform state": { state: { backend: "cloud", organization: "contoso-msp", workspacePrefix: "mdm-" } },
 };
 
-function stackFor(settings: Record<string, unknown>, extend: (stack: MiradoreStack) => void = () => {}) {
+function stackFor(settings: Record<string, unknown>, extend: (stack: SiteStack) => void = () => {}) {
   const app = new App({ outdir: "/nonexistent", stackTraces: false });
   const site = siteSchema.parse({ name: "x", tenantId: TENANT, ...settings });
-  const stack = new MiradoreStack(app, "miradore-x", { site, policy: { log: () => {} } });
+  const stack = new SiteStack(app, "miradore-x", { site, policy: { log: () => {} } });
   extend(stack);
   return stack;
 }

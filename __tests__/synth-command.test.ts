@@ -1,35 +1,23 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { buildSync } from "esbuild";
+import { join, resolve } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { siteSchema } from "../config/config-schema";
-import { MiradoreStack } from "../constructs/miradore-stack";
-import { synthesizeAtomically } from "../constructs/synthesize-atomically";
+import { SiteStack } from "../app/site-stack";
+import { OUTPUT_MARKER_FILE } from "../app/synthesis/output-folder";
+import { synthesizeAtomically } from "../app/synthesis/synthesize-atomically";
+import { buildApp } from "../test-support/build-for-test";
 
 const VAULT =
   "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-mdm";
 
 // The main job exactly as `npm run synth` runs it: main.ts bundled, then run with node in a project folder.
 const repo = resolve(__dirname, "..");
-const bundle = join(repo, ".build", `test-${process.pid}`, "main.js");
+let bundle: string;
 beforeAll(() => {
-  // As tools/build.mjs builds the app: main and its synthesis worker side by side, dependencies bundled in.
-  const entryPoints = {
-    main: join(repo, "main.ts"),
-    "synthesis-worker": join(repo, "constructs", "synthesis-worker.ts"),
-  };
-  buildSync({
-    entryPoints,
-    outdir: dirname(bundle),
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    packages: "bundle",
-  });
+  bundle = buildApp().script("main");
 });
-afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
 
 function runMain(config: string, env: Record<string, string> = {}) {
   // Worker threads are only used for fleets; the bundle must run them itself.
@@ -45,9 +33,12 @@ function runMain(config: string, env: Record<string, string> = {}) {
 
 const GOOD = readFileSync(join(repo, "miradore.config.yaml"), "utf8");
 
-test("synthesizes the example configuration into cdktf.out with one stack", () => {
-  const { status, cwd, stderr } = runMain(GOOD);
+test("synthesizes the example configuration into cdktf.out with one stack, and says what it wrote and what is next", () => {
+  const { status, cwd, stderr, stdout } = runMain(GOOD);
   expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
+  expect(stdout).toBe(
+    "wrote 1 stack to cdktf.out/stacks/miradore-example; next: cd cdktf.out/stacks/miradore-example && terraform init && terraform plan\n",
+  );
   const manifest = JSON.parse(readFileSync(join(cwd, "cdktf.out", "manifest.json"), "utf8"));
   expect(Object.keys(manifest.stacks)).toEqual(["miradore-example"]);
   expect(existsSync(join(cwd, "cdktf.out", "stacks", "miradore-example", "cdk.tf.json"))).toBe(true);
@@ -70,7 +61,7 @@ test("fails on a bad environment override and keeps an earlier cdktf.out untouch
     encoding: "utf8",
   });
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain('MIRADORE_TENANT_ID (sites[0].tenantId) is "contoso", but must be a GUID');
+  expect(result.stderr).toContain('MIRADORE_TENANT_ID is "contoso", but must be a GUID');
   expect(readFileSync(join(cwd, "cdktf.out", "stacks", "miradore-example", "cdk.tf.json"), "utf8")).toBe(before);
 });
 
@@ -83,7 +74,10 @@ test("synthesizes a fleet on worker threads into one output identical to a singl
   expect({ status: fleet.status, stderr: fleet.stderr }).toEqual({ status: 0, stderr: "" });
   const manifest = JSON.parse(readFileSync(join(fleet.cwd, "cdktf.out", "manifest.json"), "utf8"));
   expect(Object.keys(manifest.stacks)).toEqual(sites.map((site) => `miradore-${site.name}`));
-  expect(readdirSync(join(fleet.cwd, "cdktf.out"))).toEqual(["manifest.json", "stacks"]);
+  expect(readdirSync(join(fleet.cwd, "cdktf.out")).sort()).toEqual([OUTPUT_MARKER_FILE, "manifest.json", "stacks"]);
+  expect(fleet.stdout).toMatch(
+    /^wrote 90 stacks to cdktf\.out\/stacks\/ \(miradore-site-000, miradore-site-001, miradore-site-002, miradore-site-003, miradore-site-004 and 85 more\); next, for each: cd cdktf\.out\/stacks\/<stack> && terraform init && terraform plan\n$/,
+  );
 
   const single = runMain(JSON.stringify({ sites: [sites[57]] }));
   const stackFile = (cwd: string) =>
@@ -127,7 +121,7 @@ test("skipping cdktf's cross-stack preparation pass changes nothing in the synth
   const synthesize = (withPreparation: boolean) => {
     const outdir = mkdtempSync(join(tmpdir(), "miradore-prepare-"));
     const app = new App({ outdir, stackTraces: false });
-    const stack = new MiradoreStack(app, "miradore-x", { site, policy: { log: () => {} } });
+    const stack = new SiteStack(app, "miradore-x", { site, policy: { log: () => {} } });
     if (withPreparation) stack.prepareStack = () => TerraformStack.prototype.prepareStack.call(stack);
     app.synth();
     return readFileSync(join(outdir, "stacks", "miradore-x", "cdk.tf.json"), "utf8");
@@ -139,25 +133,25 @@ describe("atomic synthesis", () => {
   test("leaves the previous output and no staging folder behind when building the app throws", async () => {
     const dir = mkdtempSync(join(tmpdir(), "miradore-atomic-"));
     const outdir = join(dir, "cdktf.out");
-    mkdirSync(outdir);
-    writeFileSync(join(outdir, "marker"), "previous");
+    await synthesizeAtomically(outdir, (app) => new TerraformStack(app, "previous"));
+    const previous = readFileSync(join(outdir, "stacks", "previous", "cdk.tf.json"), "utf8");
     await expect(
       synthesizeAtomically(outdir, () => {
         throw new Error("construct failed");
       }),
     ).rejects.toThrow("construct failed");
     expect(readdirSync(dir)).toEqual(["cdktf.out"]);
-    expect(readFileSync(join(outdir, "marker"), "utf8")).toBe("previous");
+    expect(readFileSync(join(outdir, "stacks", "previous", "cdk.tf.json"), "utf8")).toBe(previous);
   });
 
-  test("replaces the previous output whole on success", async () => {
+  test("replaces its own previous output whole on success", async () => {
     const dir = mkdtempSync(join(tmpdir(), "miradore-atomic-"));
     const outdir = join(dir, "cdktf.out");
-    mkdirSync(outdir);
-    writeFileSync(join(outdir, "stale"), "old");
+    await synthesizeAtomically(outdir, (app) => new TerraformStack(app, "stale"));
+    expect(existsSync(join(outdir, "stacks", "stale", "cdk.tf.json"))).toBe(true);
     await synthesizeAtomically(outdir, () => {});
     expect(readdirSync(dir)).toEqual(["cdktf.out"]);
-    expect(existsSync(join(outdir, "stale"))).toBe(false);
+    expect(existsSync(join(outdir, "stacks", "stale"))).toBe(false);
     expect(existsSync(join(outdir, "manifest.json"))).toBe(true);
   });
 });

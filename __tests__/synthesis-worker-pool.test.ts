@@ -1,13 +1,13 @@
-// The pool's protocol, with stand-in worker scripts: the real worker (constructs/synthesis-worker.ts) is exercised
+// The pool's protocol, with stand-in worker scripts: the real worker (app/synthesis/synthesis-worker.ts) is exercised
 // through the built app in synth-command.test.ts and fleet-schema.test.ts.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SiteConfig } from "../config/config-schema";
-import { PolicyViolationError } from "../constructs/policy/policy-violation-error";
-import type { SynthesisTask } from "../constructs/synthesis-task";
-import { SynthesisWorkerPool } from "../constructs/synthesis-worker-pool";
-import { siteCountHint, synthesizeSites, workerCountFor } from "../constructs/synthesize-sites";
+import { PolicyViolationError } from "../constructs";
+import type { SynthesisTask } from "../app/synthesis/synthesis-task";
+import { SynthesisWorkerPool } from "../app/synthesis/synthesis-worker-pool";
+import { siteCountHint, synthesizeSites, workerCountFor } from "../app/synthesis/synthesize-sites";
 
 const dir = mkdtempSync(join(tmpdir(), "miradore-pool-"));
 
@@ -123,4 +123,16 @@ test("the site count hint counts the tenantId keys in the configuration text, wh
   expect(siteCountHint("sites:\n  - name: a\n    tenantId: x\n  - {name: b, tenantId: y}\n")).toBe(2);
   expect(siteCountHint(JSON.stringify({ sites: [{ name: "a", tenantId: "x" }] }))).toBe(1);
   expect(siteCountHint("")).toBe(0);
+});
+
+test("MIRADORE_SYNTH_WORKERS is capped by the cores and by the fleet's tasks (25 sites each)", () => {
+  // 128 workers for one site took 9.6 s and 2 GB: each idle worker still loads the construct library.
+  expect(workerCountFor(1, 2, 128)).toBe(1);
+  expect(workerCountFor(1, 64, 128)).toBe(1);
+  expect(workerCountFor(26, 64, 128)).toBe(2);
+  expect(workerCountFor(1000, 2, 128)).toBe(2);
+  expect(workerCountFor(1000, 64, 3)).toBe(3);
+  expect(workerCountFor(1000, 64, 1)).toBe(1);
+  // Asked for, workers are used even where the fleet alone would not pay for them.
+  expect(workerCountFor(60, 4, 4)).toBe(3);
 });

@@ -1,10 +1,28 @@
-// The GitHub Actions workflows: valid YAML, clean under actionlint, thin (every `run` is an npm script that exists),
-// pinned actions, least permissions, OIDC without stored secrets, applies that are never cancelled.
-import { readdirSync, readFileSync } from "node:fs";
+// The GitHub Actions workflows: valid YAML, clean under actionlint, thin (every `run` is an npm script that exists, or
+// the prebuilt bundle of one), pinned actions, least permissions, OIDC without stored secrets, applies that are never
+// cancelled; no job outside the production environment can get the deploy identity (checked against the subjects the
+// bootstrap stack actually trusts); credential jobs run no install script and only the bundles a credential-free job
+// built; Terraform's version is exact; one tracking-issue job per kind at a time.
+import { builtinModules } from "node:module";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLinter, type LintResult } from "actionlint";
+import { buildSync } from "esbuild";
+import { Testing } from "cdktf";
 import { parse, parseDocument } from "yaml";
 import packageJson from "../package.json";
+import { loadBootstrapConfig } from "../config/load-bootstrap-config";
+import { BootstrapStack } from "../app/bootstrap/bootstrap-stack";
+import type { StackJson } from "../test-support/synth-site";
+import { PIPELINE_COMMANDS } from "../tools/pipeline";
+import { TRACKING_ISSUES } from "../tools/pipeline/tracking-issue";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CARRIED_BY_TOOLS, toolExternals } = require("../tools/tool-externals.cjs") as {
+  CARRIED_BY_TOOLS: readonly string[];
+  toolExternals: (packageJson: object) => string[];
+};
 
 const DIR = join(__dirname, "..", ".github", "workflows");
 const FILES = readdirSync(DIR)
@@ -21,7 +39,7 @@ interface Step {
 }
 interface Job {
   permissions?: Record<string, string>;
-  environment?: string;
+  environment?: string | { name: string };
   concurrency?: { group: string; "cancel-in-progress": boolean };
   env?: Record<string, string>;
   if?: string;
@@ -35,6 +53,25 @@ interface Workflow {
 }
 const workflow = (file: string) => parse(text(file)) as Workflow;
 const jobsOf = (file: string) => Object.entries(workflow(file).jobs);
+
+/** The Terraform version the workflows install and the tests run: exact, never a range (README, "Tests and speed"). */
+const TESTED_TERRAFORM_VERSION = "1.11.4";
+/** The install command of a job that gets an OIDC token: no install script, no dev dependency. */
+const CREDENTIAL_JOB_INSTALL = "npm ci --ignore-scripts --omit=dev --no-audit --no-fund";
+/** A step running a bundle the stacks job built: `node .build/pipeline.js <command> …` or `node .build/plan-review.js …`. */
+const PREBUILT = /^node \.build\/(pipeline|plan-review)\.js(?: ([\w-]+))?/;
+
+/** The pipeline commands a job runs, whether through npm (`npm run ci:apply`) or the bundle (`node .build/pipeline.js apply`). */
+function pipelineCommands(job: Job): string[] {
+  return job.steps.flatMap((step) => {
+    const run = step.run?.trim() ?? "";
+    const npm = /^npm run (?:--silent )?ci:([\w-]+)/.exec(run)?.[1];
+    const prebuilt = PREBUILT.exec(run);
+    return npm ? [npm] : prebuilt?.[1] === "pipeline" && prebuilt[2] ? [prebuilt[2]] : [];
+  });
+}
+const environmentOf = (job: Job) => (typeof job.environment === "object" ? job.environment.name : job.environment);
+const holdsToken = (job: Job) => job.permissions?.["id-token"] === "write";
 
 /**
  * The npm package `actionlint` 2.0.6 (the WebAssembly build) embeds actionlint 1.6.22, which predates the `vars`
@@ -65,14 +102,17 @@ describe.each(FILES)("%s", (file) => {
     expect(findings.map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`)).toEqual([]);
   });
 
-  test("runs only npm scripts that exist in package.json", () => {
+  test("runs only npm scripts that exist in package.json, or the bundles of the pipeline's commands", () => {
     const scripts = packageJson.scripts as Record<string, string>;
     for (const [, job] of jobsOf(file)) {
       for (const step of job.steps.filter((s) => s.run !== undefined)) {
         const command = step.run!.trim();
-        expect(command).toMatch(/^npm (ci\b|test$|run )/);
+        expect(command).toMatch(/^(npm (ci\b|test$|run )|node \.build\/)/);
         const script = /^npm run (?:--silent )?([\w:-]+)/.exec(command)?.[1];
         if (script !== undefined) expect(Object.keys(scripts)).toContain(script);
+        const prebuilt = PREBUILT.exec(command);
+        if (command.startsWith("node ")) expect(prebuilt).not.toBeNull();
+        if (prebuilt?.[1] === "pipeline") expect(Object.keys(PIPELINE_COMMANDS)).toContain(prebuilt[2]);
       }
     }
   });
@@ -95,12 +135,12 @@ describe.each(FILES)("%s", (file) => {
         expect(`${scope}: ${level}`).toMatch(/^(contents: read|id-token: write|pull-requests: write|issues: write)$/);
       }
       // A token for Entra only where Terraform runs; write access to issues/PRs only where a script posts.
-      const runs = job.steps.map((s) => s.run ?? "").join("\n");
-      expect([name, job.permissions!["id-token"] === "write"]).toEqual([
+      const commands = pipelineCommands(job);
+      expect([name, holdsToken(job)]).toEqual([
         name,
-        /ci:(plan|apply|force-rotate)/.test(runs),
+        commands.some((c) => ["plan", "apply", "force-rotate"].includes(c)),
       ]);
-      const posts = /ci:(comment|issue)/.test(runs);
+      const posts = commands.some((c) => ["comment", "issue"].includes(c));
       expect([name, job.permissions!["pull-requests"] === "write" || job.permissions!.issues === "write"]).toEqual([
         name,
         posts,
@@ -108,14 +148,100 @@ describe.each(FILES)("%s", (file) => {
     }
   });
 
-  test("authenticates Terraform by OIDC, never with a stored secret", () => {
+  test("authenticates Terraform by OIDC, never with a stored secret, as the plan or the deploy identity", () => {
     expect(text(file)).not.toMatch(/secrets\.|ARM_CLIENT_SECRET|ARM_ACCESS_KEY|client-secret/);
-    for (const [, job] of jobsOf(file).filter(([, j]) => j.permissions?.["id-token"] === "write")) {
+    for (const [, job] of jobsOf(file).filter(([, j]) => holdsToken(j))) {
       expect(job.env).toMatchObject({
         ARM_USE_OIDC: "true",
-        ARM_CLIENT_ID: "${{ vars.ARM_CLIENT_ID }}",
+        ARM_CLIENT_ID: expect.stringMatching(/^\$\{\{ vars\.ARM_(PLAN|DEPLOY)_CLIENT_ID \}\}$/),
         ARM_TENANT_ID: "${{ vars.ARM_TENANT_ID }}",
       });
+    }
+  });
+
+  test("installs Terraform at exactly the tested version, without its wrapper", () => {
+    const setups = jobsOf(file).flatMap(([, job]) =>
+      job.steps.filter((s) => s.uses?.startsWith("hashicorp/setup-terraform@")),
+    );
+    expect(setups.length).toBeGreaterThan(0);
+    for (const setup of setups) {
+      expect(setup.with).toEqual({ terraform_version: TESTED_TERRAFORM_VERSION, terraform_wrapper: false });
+    }
+    for (const [name, job] of jobsOf(file).filter(([, j]) => holdsToken(j))) {
+      expect([name, job.steps.some((s) => s.uses?.startsWith("hashicorp/setup-terraform@"))]).toEqual([name, true]);
+    }
+  });
+
+  test("jobs with an OIDC token install no install script and no dev dependency, and run only the prebuilt bundles", () => {
+    for (const [name, job] of jobsOf(file).filter(([, j]) => holdsToken(j))) {
+      const runs = job.steps.filter((s) => s.run !== undefined).map((s) => s.run!.trim());
+      expect([name, runs.filter((r) => r.startsWith("npm "))]).toEqual([name, [CREDENTIAL_JOB_INSTALL]]);
+      for (const run of runs.filter((r) => !r.startsWith("npm ")))
+        expect([name, run]).toEqual([name, expect.stringMatching(PREBUILT)]);
+      // The bundles come from this run's stacks job (the "build" artifact), downloaded before any of them runs.
+      const download = job.steps.findIndex(
+        (s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.name === "build",
+      );
+      const firstBundle = job.steps.findIndex((s) => PREBUILT.test(s.run?.trim() ?? ""));
+      expect([name, download >= 0 && download < firstBundle]).toEqual([name, true]);
+    }
+  });
+
+  test("the build artifact comes from a job without credentials or install scripts, and holds only named, secret-free files", () => {
+    const bundlesRun = new Set(
+      jobsOf(file)
+        .filter(([, j]) => holdsToken(j))
+        .flatMap(([, j]) => j.steps.map((s) => PREBUILT.exec(s.run?.trim() ?? "")?.[1]))
+        .filter((b): b is string => b !== undefined),
+    );
+    const builders = jobsOf(file).filter(([, job]) =>
+      job.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@") && s.with?.name === "build"),
+    );
+    expect(builders.length).toBe(bundlesRun.size > 0 ? 1 : 0);
+    for (const [name, job] of builders) {
+      expect([name, holdsToken(job)]).toEqual([name, false]);
+      const runs = job.steps.map((s) => s.run?.trim() ?? "").filter(Boolean);
+      expect(runs).toContain("npm ci --ignore-scripts --no-audit --no-fund");
+      expect(runs.filter((r) => /^npm ci\b/.test(r) && !r.includes("--ignore-scripts"))).toEqual([]);
+      expect(runs.filter((r) => r === "npm test")).toEqual([]); // tests run their dev dependencies' code elsewhere
+      const upload = job.steps.find((s) => s.with?.name === "build")!;
+      const paths = String(upload.with!.path)
+        .trim()
+        .split("\n")
+        .map((p) => p.trim());
+      expect(paths).toEqual([
+        "cdktf.out/manifest.json",
+        "cdktf.out/stacks/*/cdk.tf.json",
+        ...[...bundlesRun].sort().map((bundle) => `.build/${bundle}.js`),
+      ]);
+      expect(upload.with).toMatchObject({ "include-hidden-files": true, "if-no-files-found": "error" });
+    }
+  });
+
+  test("runs dependency install scripts only in test jobs, which hold no credential and upload nothing", () => {
+    for (const [name, job] of jobsOf(file)) {
+      const installs = job.steps.map((s) => s.run?.trim() ?? "").filter((r) => /^npm ci\b/.test(r));
+      if (installs.every((r) => r.includes("--ignore-scripts"))) continue;
+      expect([name, job.permissions]).toEqual([name, { contents: "read" }]);
+      expect([name, job.steps.map((s) => s.run?.trim()).filter(Boolean)]).toEqual([
+        name,
+        ["npm ci --no-audit --no-fund", "npm test"],
+      ]);
+      expect(job.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@"))).toBe(false);
+    }
+  });
+
+  test("keeps one job per tracking-issue kind at a time, never cancelling a running one", () => {
+    for (const [name, job] of jobsOf(file)) {
+      const issueRuns = job.steps.filter((s) => /ci:issue|pipeline\.js issue/.test(s.run ?? ""));
+      if (issueRuns.length === 0) continue;
+      const kinds = issueRuns.map((s) => /--kind ([\w-]+)/.exec(s.run!)?.[1]);
+      expect(new Set(kinds).size).toBe(1);
+      expect(Object.keys(TRACKING_ISSUES)).toContain(kinds[0]);
+      expect([name, job.concurrency]).toEqual([
+        name,
+        { group: `miradore-issue-${kinds[0]}`, "cancel-in-progress": false },
+      ]);
     }
   });
 
@@ -130,13 +256,11 @@ describe.each(FILES)("%s", (file) => {
   });
 
   test("applies only in the production environment, one stack at a time, never cancelled", () => {
-    const appliers = jobsOf(file).filter(([, job]) =>
-      job.steps.some((s) => /ci:(apply|force-rotate)/.test(s.run ?? "")),
-    );
+    const applies = (job: Job) => pipelineCommands(job).some((c) => c === "apply" || c === "force-rotate");
+    const appliers = jobsOf(file).filter(([, job]) => applies(job));
     expect(appliers.length > 0).toBe(file === "deploy.yml" || file === "rotation.yml");
     for (const [name, job] of jobsOf(file)) {
-      const applies = job.steps.some((s) => /ci:(apply|force-rotate)/.test(s.run ?? ""));
-      if (!applies) continue;
+      if (!applies(job)) continue;
       expect([name, job.environment]).toEqual([name, "production"]);
       expect(job.concurrency).toEqual({ group: "miradore-apply-${{ matrix.stack }}", "cancel-in-progress": false });
     }
@@ -184,4 +308,180 @@ test("the rotation workflow runs daily and offers a forced rotation of one stack
   expect(on.schedule[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
   expect(on.workflow_dispatch.inputs.rotation!.options).toEqual(["none", "keep", "revoke"]);
   expect(Object.keys(on.workflow_dispatch.inputs)).toContain("stack");
+});
+
+test("the bundles credential jobs run load nothing but node's modules and what npm ci --omit=dev installs", () => {
+  // The credential jobs install with --omit=dev: a bundle that required a development package would fail there. The
+  // bundles are built as tools/build.mjs builds them; what --omit=dev installs is every package the lockfile does not
+  // mark as a development one (the library's peers, cdktf and constructs among them).
+  const root = join(__dirname, "..");
+  const out = mkdtempSync(join(tmpdir(), "bundles-"));
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  const installed = (pkg: string) => {
+    const entry = lock.packages[`node_modules/${pkg}`];
+    return entry !== undefined && entry.dev !== true;
+  };
+  try {
+    buildSync({
+      entryPoints: [join(root, "tools/pipeline.ts"), join(root, "tools/plan-review.ts")],
+      bundle: true,
+      platform: "node",
+      external: toolExternals(packageJson),
+      outdir: out,
+      logLevel: "warning",
+    });
+    for (const bundle of ["pipeline.js", "plan-review.js"]) {
+      const required = [...readFileSync(join(out, bundle), "utf8").matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
+      expect(required.length).toBeGreaterThan(0);
+      for (const name of required) {
+        const bare = name.replace(/^node:/, "");
+        if (builtinModules.includes(bare)) continue;
+        const pkg = name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : name.split("/")[0]!;
+        expect([bundle, name, installed(pkg)]).toEqual([bundle, name, true]);
+      }
+    }
+    // The app's own runtime libraries are development packages of the library: the bundles carry them.
+    for (const carried of CARRIED_BY_TOOLS) expect([carried, installed(carried)]).toEqual([carried, false]);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+// ---- who can get the deploy identity ----
+
+/** The federated credential subjects each bootstrap identity trusts, from the stack `bootstrap.config.yaml` makes. */
+interface TrustedSubjects {
+  readonly repository: string;
+  readonly deploy: readonly string[];
+  readonly plan: readonly string[];
+}
+
+function bootstrapSubjects(): TrustedSubjects {
+  const config = loadBootstrapConfig({ path: join(__dirname, "..", "bootstrap.config.yaml"), env: {} });
+  const stack = new BootstrapStack(Testing.app({ stackTraces: false }), "miradore-bootstrap-test", { config });
+  const json = JSON.parse(Testing.synth(stack)) as StackJson;
+  const subjectsOf = (prefix: string) => {
+    const app = Object.keys(json.resource.azuread_application!).find((n) => n.startsWith(prefix))!;
+    return Object.values(json.resource.azuread_application_federated_identity_credential!)
+      .filter((c) => c.application_id === `\${azuread_application.${app}.id}`)
+      .map((c) => c.subject as string);
+  };
+  return { repository: config.github.repository, deploy: subjectsOf("ci_"), plan: subjectsOf("plan_") };
+}
+
+/**
+ * The OIDC token subjects a job can present (GitHub Docs, "OpenID Connect reference", subject claims): its environment
+ * whatever the trigger; else `pull_request` for pull request events, and `ref:refs/heads/<branch>` for the branches
+ * its other triggers run on (`*`: any branch someone picks, as workflow_dispatch allows).
+ */
+function reachableSubjects(on: Record<string, unknown>, job: Job, repository: string): string[] {
+  const environment = environmentOf(job);
+  if (environment !== undefined) return [`repo:${repository}:environment:${environment}`];
+  return Object.entries(on).flatMap(([event, settings]) => {
+    if (event === "pull_request" || event === "pull_request_target") return [`repo:${repository}:pull_request`];
+    if (event === "schedule") return [`repo:${repository}:ref:refs/heads/main`]; // runs on the default branch
+    const branches = (settings as { branches?: string[] } | null)?.branches ?? ["*"];
+    return branches.map((branch) => `repo:${repository}:ref:refs/heads/${branch}`);
+  });
+}
+
+const admits = (trusted: readonly string[], subject: string) =>
+  trusted.some((t) => t === subject || (subject.endsWith(":ref:refs/heads/*") && t.startsWith(subject.slice(0, -1))));
+
+/** Every way a job outside the production environment could get the deploy identity; empty when there is none. */
+function deployIdentityExposures(workflows: Record<string, Workflow>, trusted: TrustedSubjects): string[] {
+  const problems: string[] = [];
+  for (const [file, wf] of Object.entries(workflows)) {
+    const triggers = Object.keys(wf.on);
+    const outsideJobs = JSON.stringify({ ...wf, jobs: undefined });
+    if (outsideJobs.includes("ARM_DEPLOY_CLIENT_ID"))
+      problems.push(`${file}: ARM_DEPLOY_CLIENT_ID is referenced outside a job, where every job can read it`);
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const where = `${file} ${name}`;
+      const production = environmentOf(job) === "production";
+      const fromPullRequest = triggers.some((t) => t.startsWith("pull_request"));
+      if (JSON.stringify(job).includes("ARM_DEPLOY_CLIENT_ID") && (!production || fromPullRequest))
+        problems.push(`${where}: references ARM_DEPLOY_CLIENT_ID outside the production environment`);
+      if (production && fromPullRequest)
+        problems.push(
+          `${where}: a pull request job asks for the production environment (the deploy identity's subject)`,
+        );
+      if (!holdsToken(job)) continue;
+      const subjects = reachableSubjects(wf.on, job, trusted.repository);
+      for (const subject of subjects.filter((s) => admits(trusted.deploy, s))) {
+        if (!production || fromPullRequest)
+          problems.push(`${where}: can present ${subject}, which the deploy identity trusts`);
+      }
+      const clientId = job.env?.ARM_CLIENT_ID ?? "";
+      const expected = production ? "ARM_DEPLOY_CLIENT_ID" : "ARM_PLAN_CLIENT_ID";
+      if (clientId !== `\${{ vars.${expected} }}`)
+        problems.push(
+          `${where}: signs in with ${clientId}, but a job ${production ? "in" : "outside"} production uses vars.${expected}`,
+        );
+      const identity = production ? trusted.deploy : trusted.plan;
+      if (!subjects.some((s) => admits(identity, s)))
+        problems.push(
+          `${where}: presents ${subjects.join(", ")}, which its identity does not trust (the sign-in would fail)`,
+        );
+    }
+  }
+  return problems;
+}
+
+describe("the deploy identity", () => {
+  const trusted = bootstrapSubjects();
+  const all = () => Object.fromEntries(FILES.map((f) => [f, workflow(f)]));
+
+  test("is trusted only from the production environment; the plan identity from pull requests and main", () => {
+    expect(trusted.deploy).toEqual(["repo:contoso/miradore-entra:environment:production"]);
+    expect([...trusted.plan].sort()).toEqual([
+      "repo:contoso/miradore-entra:pull_request",
+      "repo:contoso/miradore-entra:ref:refs/heads/main",
+    ]);
+  });
+
+  test("is out of reach of every job outside the production environment, and pull request jobs never enter it", () => {
+    expect(deployIdentityExposures(all(), trusted)).toEqual([]);
+  });
+
+  test("the check finds each way a pull request or drift job could get it", () => {
+    const broken = (change: (w: Record<string, Workflow>) => void, subjects: TrustedSubjects = trusted) => {
+      const workflows = all();
+      change(workflows);
+      return deployIdentityExposures(workflows, subjects);
+    };
+    expect(
+      broken((w) => (w["pull-request.yml"]!.jobs.plan!.env!.ARM_CLIENT_ID = "${{ vars.ARM_DEPLOY_CLIENT_ID }}")),
+    ).toEqual([
+      expect.stringMatching(/^pull-request\.yml plan: references ARM_DEPLOY_CLIENT_ID outside/),
+      expect.anything(),
+    ]);
+    expect(broken((w) => (w["pull-request.yml"]!.jobs.plan!.environment = "production"))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pull-request\.yml plan: a pull request job asks for the production environment/),
+        expect.stringMatching(
+          /^pull-request\.yml plan: can present repo:contoso\/miradore-entra:environment:production/,
+        ),
+      ]),
+    );
+    expect(
+      broken((w) => (w["drift.yml"]!.jobs.drift!.steps[0]!.env = { X: "${{ vars.ARM_DEPLOY_CLIENT_ID }}" })),
+    ).toEqual([expect.stringMatching(/^drift\.yml drift: references ARM_DEPLOY_CLIENT_ID outside/)]);
+    expect(
+      broken(
+        (w) =>
+          ((w["drift.yml"] as unknown as { env: Record<string, string> }).env.X = "${{ vars.ARM_DEPLOY_CLIENT_ID }}"),
+      ),
+    ).toEqual([expect.stringMatching(/^drift\.yml: ARM_DEPLOY_CLIENT_ID is referenced outside a job/)]);
+    // A bootstrap whose deploy identity still trusted pull requests (as before issue 13) would be caught too.
+    expect(
+      broken(() => {}, { ...trusted, deploy: [...trusted.deploy, "repo:contoso/miradore-entra:pull_request"] }),
+    ).toEqual([
+      expect.stringMatching(
+        /^pull-request\.yml plan: can present repo:contoso\/miradore-entra:pull_request, which the deploy identity trusts/,
+      ),
+    ]);
+  });
 });

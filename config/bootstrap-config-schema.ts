@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { siteSchema, siteSettingsSchema, stateSchema } from "./config-schema";
+import { freeText, siteSchema, siteSettingsSchema, stateSchema } from "./config-schema";
 
 /**
  * The bootstrap configuration (bootstrap.config.yaml): the deploying identity of one Entra tenant. Messages complete
@@ -16,33 +16,70 @@ export const githubFederationSchema = z.strictObject({
   repository: z
     .string({ error: "must be a GitHub repository as owner/name, such as contoso/miradore-entra" })
     .regex(REPOSITORY, { error: "must be a GitHub repository as owner/name, such as contoso/miradore-entra" }),
-  mainBranch: z
-    .string({ error: "must be a branch name (the branch whose workflows may sign in)" })
-    .regex(SUBJECT_PART, { error: "must be a branch name: 1-255 characters, no colon, not starting with a space" })
-    .default("main"),
-  deployEnvironment: z
-    .string({ error: "must be the name of the GitHub environment the deploy job uses, such as production" })
+  mainBranch: freeText(
+    z
+      .string({ error: "must be a branch name (the branch whose workflows may sign in)" })
+      .regex(SUBJECT_PART, { error: "must be a branch name: 1-255 characters, no colon, not starting with a space" }),
+  ).default("main"),
+  deployEnvironment: freeText(
+    z
+      .string({ error: "must be the name of the GitHub environment the deploy job uses, such as production" })
+      .regex(SUBJECT_PART, {
+        error: "must be an environment name: 1-255 characters, no colon, not starting with a space",
+      }),
+  ),
+  pullRequests: z
+    .boolean({ error: "must be true or false (whether pull request workflows may sign in to plan, read-only)" })
+    .default(true),
+  /** Only jobs in this environment may plan pull requests (give it required reviewers); unset: every pull request job. */
+  pullRequestEnvironment: z
+    .string({ error: "must be the name of the GitHub environment pull request plan jobs run in, such as pr-plan" })
     .regex(SUBJECT_PART, {
       error: "must be an environment name: 1-255 characters, no colon, not starting with a space",
-    }),
-  pullRequests: z
-    .boolean({ error: "must be true or false (whether pull request workflows may sign in to plan)" })
-    .default(true),
+    })
+    .optional(),
 });
 
-export const bootstrapConfigSchema = z.strictObject({
-  /** Names the stack (`miradore-bootstrap-<name>`) and its state; the same rules as a site name. */
-  name: siteSchema.shape.name,
-  tenantId: siteSchema.shape.tenantId,
-  displayName: siteSettingsSchema.shape.displayName.unwrap().default("Miradore deployment (GitHub Actions)"),
-  ownerObjectIds: z
-    .array(siteSettingsSchema.shape.additionalOwnerObjectIds.unwrap().element, {
-      error: "must be a list of object ids (administrators who own the deploying identity)",
-    })
-    .min(1, { error: "must list at least one owner (an app without owners has nobody accountable for it)" }),
-  github: githubFederationSchema,
-  state: stateSchema.default({ backend: "local" }),
-});
+export const bootstrapConfigSchema = z
+  .strictObject({
+    /** Names the stack (`miradore-bootstrap-<name>`) and its state; the same rules as a site name. */
+    name: siteSchema.shape.name,
+    tenantId: siteSchema.shape.tenantId,
+    /** The deploy identity's app name. */
+    displayName: siteSettingsSchema.shape.displayName.unwrap().default("Miradore deployment (GitHub Actions)"),
+    /** The plan identity's app name (pull request plans and drift checks, read-only). */
+    planDisplayName: siteSettingsSchema.shape.displayName.unwrap().default("Miradore plan (GitHub Actions)"),
+    ownerObjectIds: z
+      .array(siteSettingsSchema.shape.additionalOwnerObjectIds.unwrap().element, {
+        error: "must be a list of object ids (administrators who own the CI identities, deploy and plan)",
+      })
+      .min(1, { error: "must list at least one owner (an app without owners has nobody accountable for it)" }),
+    github: githubFederationSchema,
+    state: stateSchema.default({ backend: "local" }),
+  })
+  .superRefine((config, ctx) => {
+    const problem = (path: (string | number)[], input: unknown, message: string) =>
+      ctx.addIssue({ code: "custom", path, input, message });
+    // Entra refuses a second app of the same name (prevent_duplicate_names): the apply would fail halfway.
+    if (config.planDisplayName === config.displayName) {
+      problem(["planDisplayName"], config.planDisplayName, "must differ from displayName (the deploy identity's name)");
+    }
+    const { github } = config;
+    if (github.pullRequestEnvironment === undefined) return;
+    if (!github.pullRequests) {
+      problem(
+        ["github", "pullRequestEnvironment"],
+        github.pullRequestEnvironment,
+        "must be left out when github.pullRequests is false (no pull request may sign in)",
+      );
+    } else if (github.pullRequestEnvironment === github.deployEnvironment) {
+      problem(
+        ["github", "pullRequestEnvironment"],
+        github.pullRequestEnvironment,
+        "must differ from github.deployEnvironment: a pull request job in the deploy environment would sign in as the deploy identity",
+      );
+    }
+  });
 
 /** A validated bootstrap configuration, defaults applied. */
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;

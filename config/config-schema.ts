@@ -1,41 +1,66 @@
 import { z } from "zod";
-import { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS, MAX_DISPLAY_NAME_LENGTH } from "./entra-limits";
+import {
+  dayCountProblem,
+  DEFAULT_DISPLAY_NAME,
+  DEFAULT_SECRET_SCHEDULE,
+  displayNameProblem,
+  GROUP_FILTERING_GRAPH_APP_ROLE,
+  guidProblem,
+  keyVaultIdProblem,
+  keyVaultSecretNameProblem,
+  type SecretSchedule,
+  secretScheduleProblems,
+} from "../constructs";
 import { existingInstallationSchema } from "./existing-installation-schema";
-import { secretScheduleProblems } from "./secret-schedule-rules";
 
 /**
  * The configuration file's shape, with every limit and the reason for it. Messages complete the sentence
- * "<field> is <value>, but …", so an error names the field, the value and what is expected.
+ * "<field> is <value>, but …", so an error names the field, the value and what is expected. Where the construct library
+ * checks the same value (GUIDs, display names, Key Vault names, the secret schedule), its rule is used here, so the
+ * file and the constructs refuse the same values with the same words.
  */
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const GUID_EXAMPLE = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
+/** A text setting judged by one of the library's rules (`problem` says what the value must be, or undefined). */
+const textBy = (problem: (value: unknown) => string | undefined) =>
+  z
+    .string({ error: problem(undefined) })
+    .refine((value) => problem(value) === undefined, { error: (issue) => problem(issue.input) });
 
-const guid = (what: string) =>
-  z.string({ error: `must be a GUID (${what}) such as ${GUID_EXAMPLE}` }).regex(GUID, {
-    error: `must be a GUID (${what}) such as ${GUID_EXAMPLE}`,
+const guid = (what: string) => textBy((value) => guidProblem(value, what));
+
+/**
+ * cdktf reads `${TfToken[…]}` (`#{`/`&{` for lists and maps) anywhere in a string as a reference to another value of
+ * the stack, a client secret included, and writes that value in its place. Free text from the configuration must not
+ * contain it; Terraform's own template sequences (`${`, `%{`) are fine: constructs/terraform-literal.ts escapes them.
+ */
+const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;
+
+/** `schema` (a string) refusing cdktf's token marker, so the text stays text. */
+export const freeText = <T extends z.ZodString>(schema: T) =>
+  schema.refine((text) => !CDKTF_TOKEN_MARKER.test(text), {
+    error: 'must not contain "${TfToken[" (cdktf would put another value of the stack, such as a secret, in its place)',
   });
 
-const wholeDays = (what: string) =>
+/** A day count of the secret schedule, judged by the same rule the constructs apply to their props. */
+const dayCount = (field: keyof SecretSchedule) =>
   z
-    .number({ error: `must be a whole number of days (${what})` })
-    .int({ error: `must be a whole number of days (${what})` })
-    .min(1, { error: `must be at least 1 day (${what})` });
+    .custom<number>((value) => dayCountProblem(field, value) === undefined, {
+      error: (issue) => dayCountProblem(field, issue.input),
+    })
+    .default(DEFAULT_SECRET_SCHEDULE[field]);
 
 export const secretSchema = z.strictObject({
-  lifetimeDays: wholeDays("how long each client secret stays valid").default(180),
-  rotationIntervalDays: wholeDays("days between two new client secrets").default(60),
-  handoffDays: wholeDays("days the operator has to paste a new secret into Miradore").default(21),
-  maxRunGapDays: wholeDays("the longest time the scheduled pipeline may go without a successful run").default(35),
-  tenantMaxLifetimeDays: wholeDays("the longest secret lifetime the tenant allows").default(
-    DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS,
-  ),
+  lifetimeDays: dayCount("lifetimeDays"),
+  rotationIntervalDays: dayCount("rotationIntervalDays"),
+  handoffDays: dayCount("handoffDays"),
+  maxRunGapDays: dayCount("maxRunGapDays"),
+  tenantMaxLifetimeDays: dayCount("tenantMaxLifetimeDays"),
 });
 
 const localState = z.strictObject({
   backend: z.literal("local"),
   /** Folder for local state files, relative to the stack's output folder. */
-  directory: z.string().min(1, { error: "must be a non-empty folder path" }).optional(),
+  directory: freeText(z.string().min(1, { error: "must be a non-empty folder path" })).optional(),
 });
 
 const azurermState = z.strictObject({
@@ -75,31 +100,27 @@ export const stateSchema = z.discriminatedUnion("backend", [localState, azurermS
     'must be { backend: "local" }, { backend: "azurerm", storageAccountName, containerName } or { backend: "cloud", organization }',
 });
 
-const KEY_VAULT_ID =
-  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/[A-Za-z0-9-]{3,24}$/i;
-
 /** Optional: also write the current secret to a Key Vault, for operators to read it there. */
 export const keyVaultSchema = z.strictObject({
-  id: z.string({ error: "must be a Key Vault resource id" }).regex(KEY_VAULT_ID, {
-    error:
-      "must be a Key Vault resource id: /subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
-  }),
-  secretName: z
-    .string({ error: "must be a Key Vault secret name (1-127 letters, digits and hyphens)" })
-    .regex(/^[0-9A-Za-z-]{1,127}$/, { error: "must be a Key Vault secret name (1-127 letters, digits and hyphens)" })
-    .optional(),
+  id: textBy(keyVaultIdProblem),
+  secretName: textBy(keyVaultSecretNameProblem).optional(),
   tenantId: guid("the tenant the Key Vault belongs to").optional(),
+  /**
+   * False turns the handoff off: the vault secret the stack wrote is deleted (Terraform still needs the vault's
+   * provider for that, so the block stays until that apply has run).
+   */
+  enabled: z
+    .boolean({ error: "must be true or false (whether to write the current secret to the vault)" })
+    .default(true),
 });
 
 /** Everything a site may set; `defaults` holds the same fields. */
 export const siteSettingsSchema = z.strictObject({
-  displayName: z
-    .string({ error: "must be a display name (text)" })
-    .refine((name) => name.trim() !== "", { error: "must not be empty (the app's name in the Entra admin center)" })
-    .max(MAX_DISPLAY_NAME_LENGTH, { error: `must be at most ${MAX_DISPLAY_NAME_LENGTH} characters (Entra ID's limit)` })
-    .default("Miradore MDM"),
+  displayName: freeText(textBy(displayNameProblem)).default(DEFAULT_DISPLAY_NAME),
   groupFiltering: z
-    .boolean({ error: "must be true or false (whether Miradore filters users by group: grants Group.Read.All)" })
+    .boolean({
+      error: `must be true or false (whether Miradore filters users by group: grants ${GROUP_FILTERING_GRAPH_APP_ROLE.value})`,
+    })
     .default(true),
   additionalOwnerObjectIds: z
     .array(guid("the object id of a user or service principal"), { error: "must be a list of object ids" })
@@ -124,8 +145,23 @@ export const siteSchema = siteSettingsSchema
       .default(false),
   })
   .superRefine((site, ctx) => {
-    // Relations between values are only worth reporting once each value is valid on its own.
-    if (!Object.values(site.secret).every((days) => Number.isInteger(days) && days >= 1)) return;
+    // groupFiltering is what requests its permission (miradoreGraphAppRoles in the library): without it there is no
+    // consent for the import to adopt, and the stack would fail to build.
+    const groupRole = GROUP_FILTERING_GRAPH_APP_ROLE.value;
+    const groupConsent = site.existing?.consent?.assignmentIds?.[groupRole];
+    if (site.groupFiltering === false && groupConsent !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["existing", "consent", "assignmentIds", groupRole],
+        input: groupConsent,
+        message:
+          `must be left out while groupFiltering is false: the site then does not request ${groupRole}, so ` +
+          `there is no consent to import; remove it (and revoke that consent in the portal), or set groupFiltering: true`,
+      });
+    }
+    // Day counts were judged field by field above; secretScheduleProblems adds the relations between them.
+    if (Object.entries(site.secret).some(([field, days]) => dayCountProblem(field as keyof SecretSchedule, days)))
+      return;
     for (const problem of secretScheduleProblems(site.secret)) {
       ctx.addIssue({
         code: "custom",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GRAPH_APP_ROLES } from "../constructs/graph-facts";
+import { GRAPH_APP_ROLES } from "../constructs";
 
 /**
  * A site whose Miradore app was made by hand (portal), to be taken over by Terraform through `import` blocks (see

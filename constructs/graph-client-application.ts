@@ -1,15 +1,23 @@
 import { Application } from "@cdktf/provider-azuread/lib/application";
+import type { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { Construct } from "constructs";
+import { displayNameProblem, guidProblem } from "./entra-limits";
 import { GraphAppRole, MICROSOFT_GRAPH_APP_ID } from "./graph-facts";
+import { assertProps, eachOf } from "./private/prop-problems";
+import { AZUREAD, providerFor } from "./private/providers";
+import { terraformLiteral } from "./terraform-literal";
 
 /** Properties of {@link GraphClientApplication}. */
 export interface GraphClientApplicationProps {
-  /** The app's name in the Entra admin center ("App registrations" and "Enterprise applications"). */
+  /** The app's name in the Entra admin center ("App registrations" and "Enterprise applications"), 1-256 characters. */
   readonly displayName: string;
 
-  /** Object ids of the app's and its service principal's owners: who may manage it (and add credentials to it). */
-  readonly ownerObjectIds: string[];
+  /**
+   * Object ids (GUIDs) of the app's and its service principal's owners: who may manage it (and add credentials to it).
+   * The policy checks (rule MIR-APP-2) refuse an app without owners unless suppressed.
+   */
+  readonly ownerObjectIds: readonly string[];
 
   /** The Microsoft Graph application permissions the app requests, as app roles (`type = "Role"`). */
   readonly graphAppRoles: readonly GraphAppRole[];
@@ -28,6 +36,12 @@ export interface GraphClientApplicationProps {
    * @default - not set: the provider's default (false)
    */
   readonly appRoleAssignmentRequired?: boolean;
+
+  /**
+   * The azuread provider (of this stack) that manages the app; one with an alias selects that configuration.
+   * @default - the stack's default azuread provider (the one without an alias)
+   */
+  readonly provider?: AzureadProvider;
 }
 
 /**
@@ -44,13 +58,21 @@ export class GraphClientApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: GraphClientApplicationProps) {
     super(scope, id);
+    assertProps(this, [
+      ["displayName", props.displayName, displayNameProblem(props.displayName)],
+      ...eachOf("ownerObjectIds", props.ownerObjectIds, (owner) =>
+        guidProblem(owner, "the object id of a user or service principal"),
+      ),
+    ]);
+    const provider = providerFor(this, "provider", AZUREAD, props.provider);
+    const owners = [...props.ownerObjectIds];
 
     this.application = new Application(this, "registration", {
-      displayName: props.displayName,
-      description: props.description,
-      notes: props.notes,
+      displayName: terraformLiteral(props.displayName),
+      description: terraformLiteral(props.description),
+      notes: terraformLiteral(props.notes),
       signInAudience: "AzureADMyOrg",
-      owners: props.ownerObjectIds,
+      owners,
       // A second app with the same name would leave an operator guessing which one is in use.
       preventDuplicateNames: true,
       requiredResourceAccess: [
@@ -59,13 +81,15 @@ export class GraphClientApplication extends Construct {
           resourceAccess: props.graphAppRoles.map((role) => ({ id: role.id, type: "Role" })),
         },
       ],
+      provider,
     });
 
     this.servicePrincipal = new ServicePrincipal(this, "service-principal", {
       clientId: this.application.clientId,
-      owners: props.ownerObjectIds,
+      owners,
       appRoleAssignmentRequired: props.appRoleAssignmentRequired,
-      notes: props.servicePrincipalNotes,
+      notes: terraformLiteral(props.servicePrincipalNotes),
+      provider,
     });
   }
 }

@@ -39,13 +39,8 @@ export const GROUP_READ_ALL: GraphAppRole = {
   description: "Read all groups and their memberships without a signed-in user",
 };
 
-/** The Graph application permissions this project knows, by name. */
-export const GRAPH_APP_ROLES: ReadonlyMap<string, GraphAppRole> = new Map(
-  [USER_READ_ALL, GROUP_READ_ALL].map((role) => [role.value, role]),
-);
-
-// The application permissions the deploying (CI) identity needs, granted by the bootstrap stack
-// (constructs/bootstrap/). Which resource needs which is in constructs/bootstrap/deployer-graph-permissions.ts.
+// The application permissions an identity that deploys a Miradore connection needs, and the read-only ones for planning.
+// Which resource needs which, with sources: docs/bootstrap.md (this repository's bootstrap stack grants them).
 
 /**
  * Create applications, and fully manage (read, update, update secrets, delete) those the caller owns; it cannot update
@@ -72,4 +67,16 @@ export const APPLICATION_READ_ALL: GraphAppRole = {
   value: "Application.Read.All",
   id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
   description: "Read all applications",
+};
+
+/**
+ * Read the directory's data (users, groups, apps, service principals and grants) without a signed-in user. The drift
+ * check needs it for one call: the delegated permission grants of the Miradore service principal
+ * (`GET /servicePrincipals/{id}/oauth2PermissionGrants`), whose least privileged documented application permission it
+ * is (Microsoft Graph API reference, "List oauth2PermissionGrants": Application: Directory.Read.All).
+ */
+export const DIRECTORY_READ_ALL: GraphAppRole = {
+  value: "Directory.Read.All",
+  id: "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
+  description: "Read directory data",
 };

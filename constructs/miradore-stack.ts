@@ -1,145 +1,130 @@
-import { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
+import type { DataAzureadClientConfig } from "@cdktf/provider-azuread/lib/data-azuread-client-config";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import type { SiteConfig } from "../config/config-schema";
-import { GraphAdminConsent } from "./graph-admin-consent";
-import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "./graph-facts";
-import { importExistingInstallation } from "./existing-installation";
-import { KeyVaultHandoff } from "./key-vault-handoff";
-import { MiradoreApplication } from "./miradore-application";
-import { addOperatorOutputs } from "./operator-outputs";
-import { MiradorePolicyChecks, MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
-import { RotatingClientSecret } from "./rotating-client-secret";
-import { stackTerraformJson } from "./stack-terraform-json";
-import { configureStateBackend } from "./state-backend";
+import { guidProblem } from "./entra-limits";
+import type { GraphAdminConsent } from "./graph-admin-consent";
+import type { GraphAppRole } from "./graph-facts";
+import { KeyVaultHandoff, keyVaultProvider } from "./key-vault-handoff";
+import type { MiradoreApplication } from "./miradore-application";
+import type { MiradoreConnectionOptions } from "./miradore-connection";
+import { MiradorePolicyChecks, type MiradorePolicyChecksProps } from "./policy/miradore-policy-checks";
+import { addConnectionParts } from "./private/miradore-connection-parts";
+import { assertProps } from "./private/prop-problems";
+import type { RotatingClientSecret } from "./rotating-client-secret";
 
-/** Properties of {@link MiradoreStack}. */
-export interface MiradoreStackProps {
-  /** The site's validated configuration (see config/config-schema.ts). */
-  readonly site: SiteConfig;
+/** Where a {@link MiradoreStack} also writes the current client secret. */
+export interface MiradoreStackKeyVaultProps {
+  /** Resource id of the vault (`/subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>`). */
+  readonly keyVaultId: string;
 
   /**
-   * Settings of the policy checks that run on the stack at synthesis (constructs/policy).
-   * @default - the Miradore allowlist of Graph permissions, the site's tenant maximum secret lifetime, log to stderr
+   * Name of the secret in the vault; each rotation adds a version of it.
+   * @default - `<stack id>-client-secret`
+   */
+  readonly secretName?: string;
+
+  /**
+   * The tenant the vault belongs to.
+   * @default - the stack's `tenantId`
+   */
+  readonly tenantId?: string;
+
+  /**
+   * False turns the handoff off: the next apply deletes the vault secret the stack wrote. The vault's azurerm provider
+   * stays in the stack, because Terraform needs its configuration for that; remove `keyVault` once that apply has run.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Properties of {@link MiradoreStack}. */
+export interface MiradoreStackProps extends MiradoreConnectionOptions {
+  /** The Entra directory (tenant) id (a GUID) the stack's azuread provider signs in to. */
+  readonly tenantId: string;
+
+  /**
+   * Also write the current secret to this Key Vault (needs `@cdktf/provider-azurerm`).
+   * @default - no Key Vault handoff
+   */
+  readonly keyVault?: MiradoreStackKeyVaultProps;
+
+  /**
+   * Settings of the policy checks that run on the stack at synthesis.
+   * @default - Graph permissions limited to MIRADORE_GRAPH_APP_ROLES, secrets valid at most `secret.tenantMaxLifetimeDays`, log to stderr
    */
   readonly policy?: MiradorePolicyChecksProps;
 }
 
-/** The stack name of a site: stable, derived from the site's name only. */
-export function stackNameOf(siteName: string): string {
-  return `miradore-${siteName}`;
-}
-
-/** The Graph application permissions a site requests: User.Read.All, plus Group.Read.All for group filtering. */
-export function graphAppRolesFor(site: Pick<SiteConfig, "groupFiltering">): GraphAppRole[] {
-  return site.groupFiltering ? [USER_READ_ALL, GROUP_READ_ALL] : [USER_READ_ALL];
-}
-
 /**
- * Everything one Miradore site needs in one Entra tenant: the app registration and service principal, admin consent
- * for the Graph permissions, the rotating client secret, and as outputs exactly what an operator types into Miradore.
+ * Everything one Miradore site needs in one Entra tenant, as a stack of its own: the azuread and time providers, the
+ * Miradore connection (app registration and service principal, admin consent for the Graph permissions, the rotating
+ * client secret) and, as outputs named `client_id`, `tenant_id`, `client_secret`, …, exactly what an operator types
+ * into Miradore. Optionally, the Key Vault handoff (output `key_vault_secret_id`). Policy checks run on the whole stack.
+ * To put the connection into a stack you already have, use {@link MiradoreConnection}.
  *
  * Authentication is left to the providers' standard `ARM_*` environment (`ARM_USE_OIDC=true` in CI), so no credential
- * is ever part of the synthesized JSON.
+ * is ever part of the synthesized JSON. The state backend is the app's to add (cdktf's local backend otherwise).
  */
 export class MiradoreStack extends TerraformStack {
+  /** The identity running Terraform (`data.azuread_client_config`): the app's first owner. */
+  public readonly deployer: DataAzureadClientConfig;
   public readonly app: MiradoreApplication;
   public readonly consent: GraphAdminConsent;
   public readonly secret: RotatingClientSecret;
+  /** The Graph application permissions requested and granted. */
+  public readonly graphAppRoles: readonly GraphAppRole[];
+  /** The Key Vault handoff, when `keyVault` is set and enabled. */
+  public readonly keyVaultHandoff?: KeyVaultHandoff;
   /** The policy checks (an Aspect) that stop synthesis on a violation. */
   public readonly policyChecks: MiradorePolicyChecks;
 
   constructor(scope: Construct, id: string, props: MiradoreStackProps) {
     super(scope, id);
-    const { site } = props;
+    assertProps(this, [["tenantId", props.tenantId, guidProblem(props.tenantId, "the Entra directory (tenant) id")]]);
 
-    new AzureadProvider(this, "azuread", { tenantId: site.tenantId });
+    new AzureadProvider(this, "azuread", { tenantId: props.tenantId });
     new TimeProvider(this, "time", {});
-    configureStateBackend(this, id, site.state);
 
-    // The identity running Terraform: owner by default, so it can keep managing what it created.
-    const deployer = new DataAzureadClientConfig(this, "deployer");
-    const roles = graphAppRolesFor(site);
+    // The connection's constructs are the stack's own children, as they always were: their paths and logical ids are
+    // a public contract (the outputs' names too: direct children of a stack keep them unprefixed).
+    const parts = addConnectionParts(this, props, (name, value, description, sensitive) => {
+      new TerraformOutput(this, name, { value, description, sensitive });
+    });
+    this.deployer = parts.deployer;
+    this.app = parts.app;
+    this.consent = parts.consent;
+    this.secret = parts.secret;
+    this.graphAppRoles = parts.graphAppRoles;
 
-    this.app = new MiradoreApplication(this, "app", {
-      displayName: site.displayName,
-      ownerObjectIds: [deployer.objectId, ...site.additionalOwnerObjectIds],
-      graphAppRoles: roles,
-    });
-    this.consent = new GraphAdminConsent(this, "consent", {
-      principalObjectId: this.app.servicePrincipal.objectId,
-      graphAppRoles: roles,
-    });
-    this.secret = new RotatingClientSecret(this, "client-secret", {
-      applicationId: this.app.application.id,
-      lifetimeDays: site.secret.lifetimeDays,
-      rotationIntervalDays: site.secret.rotationIntervalDays,
-    });
-
-    addOperatorOutputs(this, {
-      clientId: this.app.application.clientId,
-      tenantId: deployer.tenantId,
-      secret: this.secret,
-      handoffDays: site.secret.handoffDays,
-      graphAppRoles: roles,
-    });
-
-    if (site.keyVault) {
-      const handoff = new KeyVaultHandoff(this, "key-vault-handoff", {
-        keyVault: site.keyVault,
-        defaultTenantId: site.tenantId,
-        secretName: site.keyVault.secretName ?? `${id}-client-secret`,
-        secret: this.secret,
-        clientId: this.app.application.clientId,
+    const { keyVault } = props;
+    if (keyVault) {
+      const provider = keyVaultProvider(this, "key-vault-provider", {
+        keyVaultId: keyVault.keyVaultId,
+        tenantId: keyVault.tenantId ?? props.tenantId,
       });
-      new TerraformOutput(this, "key_vault_secret_id", {
-        value: handoff.secret.versionlessId,
-        description: "Where operators read the current secret.",
-        sensitive: false,
-      });
+      // Turned off, the provider alone stays: the vault secret this stack wrote is deleted, which needs it once more.
+      if (keyVault.enabled ?? true) {
+        this.keyVaultHandoff = new KeyVaultHandoff(this, "key-vault-handoff", {
+          keyVaultId: keyVault.keyVaultId,
+          secretName: keyVault.secretName ?? `${id}-client-secret`,
+          secret: this.secret,
+          clientId: this.app.application.clientId,
+          provider,
+        });
+        new TerraformOutput(this, "key_vault_secret_id", {
+          value: this.keyVaultHandoff.secret.versionlessId,
+          description: "Where operators read the current secret.",
+          sensitive: false,
+        });
+      }
     }
 
-    if (site.existing) importExistingInstallation(this, site.existing);
-
     this.policyChecks = new MiradorePolicyChecks({
-      maxSecretLifetimeDays: site.secret.tenantMaxLifetimeDays,
+      maxSecretLifetimeDays: this.secret.schedule.tenantMaxLifetimeDays,
       ...props.policy,
     });
     Aspects.of(this).add(this.policyChecks);
-  }
-
-  /**
-   * cdktf resolves every element once more before synthesis only to discover references to other stacks. Sites never
-   * reference each other (each has its own tenant and state), so that pass is skipped: it was a fifth of the time to
-   * synthesize a fleet. A reference to another stack would render as an undeclared address, which the schema
-   * validator and `terraform validate` reject.
-   */
-  public override prepareStack(): void {
-    this.ensureBackendExists();
-  }
-
-  private resolved?: { constructCount: number; json: Record<string, unknown> };
-  private hasStackOverrides = false;
-
-  /** As cdktf's, and noted: a stack-level override may hold tokens, so toTerraform then leaves the stack to cdktf. */
-  public override addOverride(path: string, value: unknown): void {
-    this.hasStackOverrides = true;
-    super.addOverride(path, value);
-  }
-
-  /**
-   * The stack's Terraform JSON, resolved once per synthesis: the policy checks read it during the aspect phase and
-   * synthesis writes the same JSON right after (no aspect here changes the tree), so resolving it twice would double
-   * the cost of synthesizing a fleet. Adding a construct afterwards resolves it afresh. stackTerraformJson gives the
-   * same JSON as cdktf for a fraction of the work.
-   */
-  public override toTerraform(): Record<string, unknown> {
-    const constructCount = this.node.findAll().length;
-    if (this.resolved?.constructCount !== constructCount) {
-      this.resolved = { constructCount, json: stackTerraformJson(this, this.hasStackOverrides) };
-    }
-    return this.resolved.json;
   }
 }

@@ -46,6 +46,12 @@ export interface CheckOptions {
 
   /** @default "every-minute" */
   readonly step?: CheckStep;
+
+  /**
+   * (c) judges only secrets made at or after this minute: secrets that existed before a replay started were made
+   * under the settings of their time. @default - every secret
+   */
+  readonly lifetimeCheckedFrom?: Minute;
 }
 
 /**
@@ -60,6 +66,7 @@ export function firstViolation(result: SimulationResult, options: CheckOptions =
   const { events, runs, settings } = result;
   const handoff = daysToMinutes(settings.handoffDays);
   const lifetime = daysToMinutes(settings.lifetimeDays);
+  const lifetimeCheckedFrom = options.lifetimeCheckedFrom ?? -Infinity;
   const until = options.until ?? runs[runs.length - 1]!;
   const secrets = new Map<number, LiveSecret>();
   const existing: LiveSecret[] = [];
@@ -82,14 +89,15 @@ export function firstViolation(result: SimulationResult, options: CheckOptions =
   };
 
   for (let m = runs[0]!; m <= until; m = everyMinute ? m + 1 : nextChange(m)) {
-    while (nextEventAt === m) {
+    // Events before the first run (secrets that existed when a replay started) count from the first minute.
+    while (nextEventAt <= m) {
       const event = events[next++]!;
       nextEventAt = next < events.length ? events[next]!.at : Infinity;
       switch (event.kind) {
         case "secret-created": {
           const secret: LiveSecret = {
             number: event.secret,
-            createdAt: m,
+            createdAt: event.at,
             endAt: event.endAt,
             replaces: event.replaces,
             deletedAt: undefined,
@@ -109,6 +117,7 @@ export function firstViolation(result: SimulationResult, options: CheckOptions =
           inUse = secrets.get(event.secret);
           break;
         case "rotation-created":
+        case "rotation-held":
           break;
       }
     }
@@ -161,7 +170,7 @@ export function firstViolation(result: SimulationResult, options: CheckOptions =
     // (c)
     for (let i = 0; i < existing.length; i++) {
       const secret = existing[i]!;
-      if (secret.endAt - secret.createdAt > lifetime) {
+      if (secret.createdAt >= lifetimeCheckedFrom && secret.endAt - secret.createdAt > lifetime) {
         return {
           at: m,
           invariant: "lifetime",

@@ -12,6 +12,16 @@ export interface RotationCreated {
   readonly rotatesAt: Minute;
 }
 
+/**
+ * A due `time_rotating` was held: its rotation would delete a secret Miradore may still use (the current one, or the
+ * previous one during a handoff), so the apply guard applied the run without it.
+ */
+export interface RotationHeld {
+  readonly kind: "rotation-held";
+  readonly at: Minute;
+  readonly slot: SlotName;
+}
+
 /** A new `azuread_application_password`: secret number `secret`, valid until its `end_date`. */
 export interface SecretCreated {
   readonly kind: "secret-created";
@@ -39,7 +49,7 @@ export interface OperatorHandoff {
   readonly secret: number;
 }
 
-export type RotationEvent = RotationCreated | SecretCreated | SecretDeleted | OperatorHandoff;
+export type RotationEvent = RotationCreated | RotationHeld | SecretCreated | SecretDeleted | OperatorHandoff;
 
 /** Which rotation design a simulation ran. */
 export type RotationDesign = "two-slot" | "single-password";

@@ -11,10 +11,15 @@ export class SecretLedger {
   private secretCount = 0;
   private announced: number | undefined;
 
-  constructor(private readonly handoffDelay: Minute) {}
+  /** @param handoffDelay minutes from a secret's creation to the operator's handoff; settings changes may change it */
+  constructor(public handoffDelay: Minute) {}
 
   rotationCreated(at: Minute, slot: SlotName, rotatesAt: Minute): void {
     this.log.push({ kind: "rotation-created", at, slot, rotatesAt });
+  }
+
+  rotationHeld(at: Minute, slot: SlotName): void {
+    this.log.push({ kind: "rotation-held", at, slot });
   }
 
   /** Records a new password and returns its number. */
@@ -30,13 +35,19 @@ export class SecretLedger {
 
   /**
    * After a run: the outputs name `current` (made at `createdAt`). If that is news, the operator pastes it after the
-   * handoff delay; the very first secret is pasted at once.
+   * handoff delay, or at `deadline` when given (worst case: the last moment); the very first secret is pasted at once.
    */
-  announceCurrent(current: number, createdAt: Minute): void {
+  announceCurrent(current: number, createdAt: Minute, deadline?: Minute): void {
     if (current === this.announced) return;
-    const at = this.announced === undefined ? createdAt : createdAt + this.handoffDelay;
-    this.announced = current;
-    this.log.push({ kind: "handoff", at, secret: current });
+    const lastMoment = deadline ?? createdAt + this.handoffDelay;
+    const at = this.announced === undefined ? createdAt : this.handoffDelay === 0 ? createdAt : lastMoment;
+    this.handOff(current, at);
+  }
+
+  /** Miradore uses `secret` from `at` on (a replay that starts with secrets already in use says which). */
+  handOff(secret: number, at: Minute): void {
+    this.announced = secret;
+    this.log.push({ kind: "handoff", at, secret });
   }
 
   /** The whole log in time order. */

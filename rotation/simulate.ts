@@ -4,7 +4,8 @@ import type { RotationDesign, SimulationResult } from "./rotation-events";
 import type { RotationSettings } from "./rotation-settings";
 import { SecretLedger } from "./secret-ledger";
 import { simulateSinglePassword } from "./single-password-design";
-import { simulateTwoSlots } from "./two-slot-design";
+import { currentSlotOf, simulateTwoSlots, type TwoSlotStart, type TwoSlotState } from "./two-slot-design";
+import { daysToMinutes } from "./minutes";
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -25,6 +26,15 @@ export interface SimulateOptions {
    * @default - settings.rotationIntervalDays
    */
   readonly singlePasswordRotationDays?: number;
+
+  /**
+   * Whether the pipeline's apply guard holds a due rotation that would delete a secret Miradore may still use.
+   * @default true - as tools/secret-guard/ does; false replays the pipeline as it was before the guard
+   */
+  readonly guard?: boolean;
+
+  /** Secrets that exist before the first run (two-slot design only). @default - none: the first run deploys */
+  readonly start?: TwoSlotStart;
 }
 
 /**
@@ -46,8 +56,50 @@ export function simulate(
   }
   const design = options.design ?? "two-slot";
   const ledger = new SecretLedger(handoffDelay(options.operator ?? "last-moment", settings));
-  if (design === "two-slot") simulateTwoSlots(settings, runs, ledger);
+  if (design === "two-slot") simulateTwoSlots(settings, runs, ledger, options.start, options.guard ?? true);
   else
     simulateSinglePassword(settings, runs, ledger, options.singlePasswordRotationDays ?? settings.rotationIntervalDays);
   return { design, settings, runs, events: ledger.events() };
+}
+
+/** Settings in force for a stretch of runs: a live site whose settings are edited between two runs. */
+export interface SettingsSegment {
+  readonly settings: RotationSettings;
+  readonly runs: readonly Minute[];
+}
+
+/**
+ * Replays the two-slot design through edits of the settings: each segment's runs under its settings, from where the
+ * previous segment left the secrets (existing secrets keep their dates and rotations, as Terraform keeps them). The
+ * run that changes handoffDays keeps the later of the old and new deadline, as the apply guard does.
+ */
+export function simulateEdits(
+  segments: readonly SettingsSegment[],
+  options: Pick<SimulateOptions, "operator" | "guard"> = {},
+): SimulationResult {
+  const operator = options.operator ?? "last-moment";
+  const ledger = new SecretLedger(handoffDelay(operator, segments[0]!.settings));
+  let state: TwoSlotState | undefined;
+  let previous: RotationSettings | undefined;
+  for (const { settings, runs } of segments) {
+    ledger.handoffDelay = handoffDelay(operator, settings);
+    const current = state && currentSlotOf(state);
+    const created = current && state![current].secret!.createdAt;
+    const start: TwoSlotStart | undefined = state && {
+      state,
+      inLedger: true,
+      handoffDeadline:
+        created === undefined
+          ? undefined
+          : created + daysToMinutes(Math.max(settings.handoffDays, previous?.handoffDays ?? 0)),
+    };
+    state = simulateTwoSlots(settings, runs, ledger, start, options.guard ?? true);
+    previous = settings;
+  }
+  return {
+    design: "two-slot",
+    settings: segments.at(-1)!.settings,
+    runs: segments.flatMap((segment) => segment.runs),
+    events: ledger.events(),
+  };
 }

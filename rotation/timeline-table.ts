@@ -47,6 +47,8 @@ function describe(
             `(#${previous.number} works until ${formatMinute(previousWorks!)})`,
       ];
     }
+    case "rotation-held":
+      return ["rotation held: it would delete a secret Miradore may still use", event.slot, "", "", ""];
     case "secret-deleted":
       return ["secret deleted", event.slot, `#${event.secret}`, "", ""];
     case "handoff":

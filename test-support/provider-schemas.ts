@@ -1,8 +1,15 @@
-// Loads the provider schemas (`terraform providers schema -json` output) that synthesized stacks are checked against.
-// They live outside the repo (MIRADORE_SCHEMAS_DIR, default ../shared/schemas) and are never copied into it.
+// Loads the provider schemas (`terraform providers schema -json` output) that synthesized stacks are checked against:
+// copies kept in test-support/fixtures/provider-schemas (provenance in test-support/fixtures/README.md), or the folder
+// MIRADORE_SCHEMAS_DIR names. There is no such file for azurerm: its schema (the provider block and
+// azurerm_key_vault_secret, what the Key Vault handoff writes, and data azurerm_key_vault) is derived from the installed @cdktf/provider-azurerm's
+// jsii manifest, as the provider doubles derive it.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { cachedSchemaFromJsii } from "./provider-doubles/derived-schema-cache";
+import { providerPackageDir } from "./provider-doubles/jsii-schema";
+import { DEFAULT_SCHEMAS_DIR, PROVIDERS } from "./provider-doubles/provider-schema";
+import { describeWhenAvailable } from "./required-in-ci";
 
 /** A cty type as the schema JSON spells it: "string", ["list", "string"], ["object", { a: "number" }], ... */
 export type CtyType =
@@ -47,7 +54,7 @@ export interface ProviderSchema {
   readonly address: string;
   /** The provider version the resource schemas describe. */
   readonly version: string;
-  /** File the resource and data source schemas come from. */
+  /** File the resource and data source schemas come from (for azurerm: the package's jsii manifest). */
   readonly file: string;
   /** The provider configuration block (arguments of `provider "azuread" {}`). */
   readonly providerBlock: SchemaBlock;
@@ -79,6 +86,9 @@ const TARGET_FILES = [
 // so its empty block is correct.)
 const PROVIDER_BLOCK_FALLBACK_FILE = "azuread-3.9.0.schema.json";
 
+/** Providers without a reference file, whose schemas are derived from the installed package's jsii manifest. */
+const DERIVED_PROVIDERS = ["azurerm"] as const;
+
 // Only the envelope is checked; the blocks inside are typed by the interfaces above (the format is Terraform's own).
 const schemaFileShape = z.object({
   format_version: z.string(),
@@ -101,9 +111,9 @@ export function repoRoot(): string {
   }
 }
 
-/** The schema folder: $MIRADORE_SCHEMAS_DIR, else ../shared/schemas; relative paths resolve against the repo root. */
+/** The schema folder: $MIRADORE_SCHEMAS_DIR, else the repository's copies; relative paths resolve against the repo root. */
 export function schemasDir(): string {
-  return resolve(repoRoot(), process.env[SCHEMAS_DIR_ENV] || "../shared/schemas");
+  return resolve(repoRoot(), process.env[SCHEMAS_DIR_ENV] || DEFAULT_SCHEMAS_DIR);
 }
 
 // Parsing is the slow part (about 0.5 MB of JSON), so each folder is read once per module registry. Jest gives every
@@ -113,7 +123,8 @@ const cache = new Map<string, LoadedProviderSchemas>();
 /**
  * Loads the provider schemas from `dir`.
  * @returns `available: false` with a reason when the folder does not exist, so schema-backed tests can be skipped
- *   visibly; throws when the folder exists but a file is missing or malformed, because that is a broken setup.
+ *   visibly (and fail under CI=true); throws when the folder exists but a file is missing or malformed, because that
+ *   is a broken setup.
  */
 export function loadProviderSchemas(dir: string = schemasDir()): LoadedProviderSchemas {
   let loaded = cache.get(dir);
@@ -133,6 +144,12 @@ export function loadProviderSchemas(dir: string = schemasDir()): LoadedProviderS
   return loaded;
 }
 
+/**
+ * Terraform's built-in provider (`terraform_data`), which every Terraform has: its schema is part of the repository
+ * (`terraform providers schema -json` of Terraform 1.11.4, trimmed to terraform_data), not of the schema folder.
+ */
+const BUILTIN_SCHEMA_FILE = join(__dirname, "terraform-builtin.schema.json");
+
 function readSchemas(dir: string): ProviderSchemas {
   const fallback = onlyProvider(readSchemaFile(dir, PROVIDER_BLOCK_FALLBACK_FILE), PROVIDER_BLOCK_FALLBACK_FILE);
   const schemas = new Map<string, ProviderSchema>();
@@ -148,6 +165,32 @@ function readSchemas(dir: string): ProviderSchemas {
       providerBlockFile: useFallback ? PROVIDER_BLOCK_FALLBACK_FILE : file,
       resourceSchemas: blocksOf(raw.resource_schemas),
       dataSourceSchemas: blocksOf(raw.data_source_schemas),
+    });
+  }
+  const [builtinAddress, builtin] = onlyProvider(
+    readSchemaFile(dirname(BUILTIN_SCHEMA_FILE), "terraform-builtin.schema.json"),
+    BUILTIN_SCHEMA_FILE,
+  );
+  schemas.set(builtinAddress, {
+    address: builtinAddress,
+    version: "1.11.4",
+    file: BUILTIN_SCHEMA_FILE,
+    providerBlock: {},
+    providerBlockFile: BUILTIN_SCHEMA_FILE,
+    resourceSchemas: blocksOf(builtin.resource_schemas),
+    dataSourceSchemas: {},
+  });
+  for (const name of DERIVED_PROVIDERS) {
+    const derived = cachedSchemaFromJsii(repoRoot(), name);
+    const manifest = join(providerPackageDir(repoRoot(), name), ".jsii");
+    schemas.set(PROVIDERS[name].address, {
+      address: PROVIDERS[name].address,
+      version: PROVIDERS[name].version,
+      file: manifest,
+      providerBlock: derived.provider.block as SchemaBlock,
+      providerBlockFile: manifest,
+      resourceSchemas: blocksOf(derived.resource_schemas),
+      dataSourceSchemas: blocksOf(derived.data_source_schemas),
     });
   }
   return schemas;
@@ -183,22 +226,12 @@ function isEmptyBlock(block: SchemaBlock | undefined): boolean {
   return Object.keys(block?.attributes ?? {}).length === 0 && Object.keys(block?.block_types ?? {}).length === 0;
 }
 
-let skipReasonShown = false;
-
 /**
  * `describe` for tests that need the provider schemas: when the schema folder is absent the tests are registered as
- * skipped (their title carries the reason) and the reason is printed once, so a missing folder is never a silent pass.
- * Use `schemas` only inside tests: when skipped, `body` still runs to register them, with an empty map.
+ * skipped with the reason (a failing test under CI=true, see test-support/required-in-ci.ts). Use `schemas` only
+ * inside tests: when skipped, `body` still runs to register them, with an empty map.
  */
 export function describeWithProviderSchemas(title: string, body: (schemas: ProviderSchemas) => void): void {
   const loaded = loadProviderSchemas();
-  if (loaded.available) {
-    describe(title, () => body(loaded.schemas));
-    return;
-  }
-  if (!skipReasonShown) {
-    skipReasonShown = true;
-    console.warn(`Skipping provider schema tests: ${loaded.reason}`);
-  }
-  describe.skip(`${title} [skipped: ${loaded.reason}]`, () => body(new Map()));
+  describeWhenAvailable(title, loaded, () => body(loaded.available ? loaded.schemas : new Map()));
 }

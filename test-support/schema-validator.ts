@@ -450,8 +450,13 @@ function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
+/**
+ * A provider source address in full, as Terraform reads it: `[hostname/][namespace/]type`, where the hostname defaults
+ * to registry.terraform.io and the namespace to hashicorp (cdktf writes `source = "azurerm"` for hashicorp/azurerm).
+ */
 function registryAddress(source: string): string {
   const parts = source.toLowerCase().split("/");
+  if (parts.length === 1) return ["registry.terraform.io", "hashicorp", ...parts].join("/");
   return parts.length === 3 ? parts.join("/") : ["registry.terraform.io", ...parts].join("/");
 }
 

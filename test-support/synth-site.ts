@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { SiteConfig, siteSchema } from "../config/config-schema";
-import { MiradoreStack } from "../constructs/miradore-stack";
+import { SiteStack } from "../app/site-stack";
 
 /** Terraform JSON as cdktf writes it (the parts the tests read). */
 export interface StackJson {
@@ -20,10 +20,10 @@ export function site(settings: Record<string, unknown> = {}): SiteConfig {
 }
 
 /** Synthesizes one Miradore stack for `config` and returns its parsed Terraform JSON and the stack. */
-export function synthSite(config: SiteConfig = site()): { json: StackJson; stack: MiradoreStack } {
+export function synthSite(config: SiteConfig = site()): { json: StackJson; stack: SiteStack } {
   const app = Testing.app({ stackTraces: false });
-  const stack = new MiradoreStack(app, `miradore-${config.name}`, { site: config });
-  return { json: JSON.parse(Testing.synth(stack)) as StackJson, stack };
+  const stack = new SiteStack(app, `miradore-${config.name}`, { site: config });
+  return { json: JSON.parse(Testing.synth(stack, true)) as StackJson, stack };
 }
 
 /** The only resource of `type` in a stack; fails the test if there is not exactly one. */

@@ -25,11 +25,22 @@ export function synthesizeInPrivateView(
   return { dir, status: result.status, stderr: result.stderr };
 }
 
+/** What a view has of its own instead of a link: what commands write, and the configuration. */
+const VIEW_OWN = [
+  ".git",
+  ".build",
+  ".sandbox",
+  "cdktf.out",
+  "cdktf.out.bootstrap",
+  "bench-results",
+  "miradore.config.yaml",
+];
+
 /** The private view alone: a temporary folder of symlinks to the repository's files plus the given configuration. */
 export function privateView(config: string): string {
   const dir = mkdtempSync(join(tmpdir(), "miradore-view-"));
   for (const entry of readdirSync(REPO)) {
-    if (![".git", ".build", "cdktf.out", "miradore.config.yaml"].includes(entry) && !entry.endsWith(".tfstate")) {
+    if (!VIEW_OWN.includes(entry) && !entry.endsWith(".tfstate")) {
       symlinkSync(join(REPO, entry), join(dir, entry));
     }
   }

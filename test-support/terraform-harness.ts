@@ -10,13 +10,23 @@ import { bundleDoubles } from "./provider-doubles/bundle";
 import {
   DEFAULT_TENANT_ID,
   readTenant,
+  releaseGate,
   writeClock,
   writeFaults,
   writeTenant,
   type FaultRule,
   type TenantDocument,
 } from "./provider-doubles/fake-entra/directory-store";
+import {
+  openKeyVault,
+  parseKeyVaultId,
+  readKeyVault,
+  writeKeyVault,
+  type KeyVaultDocument,
+} from "./provider-doubles/fake-entra/key-vault-store";
 import { PROVIDERS } from "./provider-doubles/provider-schema";
+import { describeWhenAvailable } from "./required-in-ci";
+import { assertTerraformLane } from "./test-lanes";
 
 export const REPO_ROOT = resolve(__dirname, "..");
 
@@ -48,15 +58,16 @@ export const terraform: TerraformAvailability = probeTerraform();
 
 /**
  * `describe` when Terraform is installed, else `describe.skip` with the reason printed: Jest then reports these tests
- * as skipped, never as passed.
+ * as skipped, never as passed; under CI=true they fail instead (test-support/required-in-ci.ts). Only in a
+ * `*.terraform.test.ts` file (test-support/test-lanes.ts).
  */
 export function describeWithTerraform(name: string, body: () => void): void {
-  if (!terraform.available) {
-    console.warn(`SKIPPED "${name}": ${terraform.reason}`);
-    describe.skip(name, body);
-    return;
-  }
-  describe(name, body);
+  assertTerraformLane(`describeWithTerraform("${name}")`);
+  describeWhenAvailable(
+    name,
+    terraform.available ? { available: true } : { available: false, reason: terraform.reason ?? "no terraform" },
+    body,
+  );
 }
 
 // ---- the provider doubles ----
@@ -75,18 +86,21 @@ export interface ProviderDoublesOptions {
   /**
    * Where the doubles read reference schemas; a folder without them makes the doubles derive their schemas from the
    * installed provider packages' jsii manifests.
-   * @default MIRADORE_SCHEMAS_DIR, else ../shared/schemas next to the repository
+   * @default MIRADORE_SCHEMAS_DIR, else the repository's copies in test-support/fixtures/provider-schemas
    */
   readonly schemasDir?: string;
 }
 
+/** How long stop() lets the doubles' process exit on its own before killing it (it normally takes milliseconds). */
+const STOP_GRACE_MS = 10_000;
+
 const TERRAFORM_ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
 
-/** The provider doubles and the fake Entra directory behind them. */
+/** The provider doubles and the fake Entra directory (and Key Vaults) behind them. */
 export class ProviderDoubles {
   private constructor(
     readonly mode: DoublesMode,
-    /** Root of the fake directory: tenants/<tenantId>.json, clock.json, faults.json. */
+    /** Root of the fake directory: tenants/<tenantId>.json, keyvaults/<vault>.json, clock.json, faults.json. */
     readonly directoryRoot: string,
     private readonly tempRoot: string,
     private readonly terraformEnv: Readonly<Record<string, string>>,
@@ -94,6 +108,7 @@ export class ProviderDoubles {
   ) {}
 
   static async start(options: ProviderDoublesOptions = {}): Promise<ProviderDoubles> {
+    assertTerraformLane("ProviderDoubles.start()");
     const mode = options.mode ?? "reattach";
     const tempRoot = mkdtempSync(join(tmpdir(), "tf-doubles-"));
     const directoryRoot = join(tempRoot, "entra");
@@ -173,16 +188,62 @@ export class ProviderDoubles {
     writeTenant(this.directoryRoot, doc);
   }
 
+  /**
+   * A Key Vault as it is now, by name: its secrets with every version (values included, for assertions), and its
+   * soft-deleted secrets. Undefined until a key_vault_id has named it.
+   */
+  keyVault(vaultName: string): KeyVaultDocument | undefined {
+    return readKeyVault(this.directoryRoot, vaultName);
+  }
+
+  /**
+   * Makes a Key Vault, as its owner would have before any stack names it (for a `data "azurerm_key_vault"` to find):
+   * `id` is its resource id. Returns it.
+   */
+  createKeyVault(id: string, options: { tenantId?: string } = {}): KeyVaultDocument {
+    const parts = parseKeyVaultId(id);
+    if (!parts) throw new Error(`createKeyVault: ${JSON.stringify(id)} is not a Key Vault resource id`);
+    const doc = openKeyVault(this.directoryRoot, parts);
+    if (!doc) throw new Error(`createKeyVault: a vault named ${parts.vaultName} exists elsewhere`);
+    if (options.tenantId !== undefined) {
+      doc.tenantId = options.tenantId;
+      writeKeyVault(this.directoryRoot, doc);
+    }
+    return doc;
+  }
+
+  /** Changes a Key Vault outside Terraform, as an administrator in the portal would; it must exist. */
+  changeKeyVault(vaultName: string, change: (doc: KeyVaultDocument) => void): void {
+    const doc = readKeyVault(this.directoryRoot, vaultName);
+    if (!doc)
+      throw new Error(`key vault ${vaultName} does not exist in ${this.directoryRoot}: nothing has used it yet`);
+    change(doc);
+    writeKeyVault(this.directoryRoot, doc);
+  }
+
   setFaults(rules: readonly FaultRule[]): void {
     writeFaults(this.directoryRoot, rules);
   }
 
+  /** Lets the calls a `held` fault rule holds at `gate` go on (fake-entra/provider-faults.ts). */
+  releaseGate(gate: string): void {
+    releaseGate(this.directoryRoot, gate);
+  }
+
   /** Stops the long-lived process and deletes the fake directory, unless `keepFiles`. */
   async stop(options: { keepFiles?: boolean } = {}): Promise<void> {
-    if (this.server && this.server.exitCode === null) {
-      const exited = new Promise((r) => this.server!.once("exit", r));
-      this.server.stdin!.end();
+    const server = this.server;
+    if (server && server.exitCode === null && server.signalCode === null) {
+      // start() unref'd the process (and its stdin) so that a test failing before stop() cannot keep Jest alive. Here
+      // it must keep this process alive until it has exited: otherwise, in a command whose only remaining work is
+      // this wait (npm run sandbox after a Terraform error), Node finds nothing left to do and exits with code 0,
+      // before the error is printed and before the files below are removed.
+      server.ref();
+      const exited = new Promise((resolveExit) => server.once("exit", resolveExit));
+      server.stdin!.end(); // the doubles exit when their stdin closes (serve.ts)
+      const stuck = setTimeout(() => server.kill("SIGKILL"), STOP_GRACE_MS);
       await exited;
+      clearTimeout(stuck);
     }
     if (!options.keepFiles) rmSync(this.tempRoot, { recursive: true, force: true });
   }
@@ -318,7 +379,9 @@ export class TerraformWorkspace {
     } else {
       config = structuredClone(source) as Record<string, any>;
     }
+    // Neither a backend nor HCP Terraform (`cloud`): the state stays in the workspace.
     if (config.terraform?.backend) delete config.terraform.backend;
+    if (config.terraform?.cloud) delete config.terraform.cloud;
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(config, null, 2));
     return new TerraformWorkspace(dir, doubles);
   }
@@ -334,6 +397,7 @@ export class TerraformWorkspace {
 
   /** Runs `terraform <args>` in the workspace; rejects with TerraformCommandError on a non-zero exit unless allowed. */
   run(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    assertTerraformLane(`terraform ${args[0] ?? ""}`);
     const started = performance.now();
     const env = {
       ...process.env,

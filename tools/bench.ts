@@ -24,6 +24,7 @@ import { renderBenchTables } from "./bench/render-bench-table";
 import { runTimed, Sample } from "./bench/run-timed";
 import { shapeDifferences, stackShape } from "./bench/stack-shape";
 import { prepareTemplateBaseline } from "./bench/template-baseline";
+import { CliError, runCli } from "./cli/run-cli";
 
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -145,9 +146,14 @@ function main(argv: readonly string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-}
+// Whatever stops the benchmark (a case that fails to run, the template baseline that cannot be prepared) is reported
+// in one line; --debug shows where.
+if (require.main === module)
+  void runCli("bench", (argv) => {
+    try {
+      return main(argv);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+      throw new CliError(`bench: ${message}`, 1, { cause: error });
+    }
+  });

@@ -14,6 +14,7 @@ import {
   parseRfc3339,
 } from "../rotation/expiry-status";
 import { OutputsInputError, parseOutputsFile } from "../rotation/terraform-outputs-file";
+import { runCli } from "./cli/run-cli";
 
 const USAGE = "usage: expiry-check <outputs.json | - for stdin> [--now <RFC 3339 time>] [--warn-days <n>] [--json]";
 
@@ -103,4 +104,4 @@ function fail(io: CommandIo, json: boolean, message: string, usage = false): num
   return EXPIRY_EXIT_CODES.badInput;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void runCli("expiry-check", (argv) => main(argv));

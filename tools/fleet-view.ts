@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/config-error";
 import { loadConfig } from "../config/load-config";
+import { runCli } from "./cli/run-cli";
 import { fleetEntries } from "./fleet-view/fleet-entry";
 import { renderFleetView } from "./fleet-view/render-fleet-view";
 
@@ -45,4 +46,4 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void runCli("fleet", main);

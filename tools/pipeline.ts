@@ -1,10 +1,13 @@
 // CLI: the steps the GitHub Actions workflows run, one command each (npm run ci:<command> -- …).
-//   pipeline <stacks|plan|apply|force-rotate|outputs|collect-outputs|comment|notice|drift-report|issue|fork-notice> [options]
-// Exit code 0 on success, 1 with one line on stderr when a step fails. Nothing printed is ever a secret.
+//   pipeline <stacks|plan|apply|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice> [options]
+// Exit code 0 on success, 1 with one line on stderr when a step fails, 2 for an unknown command. Nothing printed is
+// ever a secret. --debug (or MIRADORE_DEBUG=1) adds the stack trace of an unexpected error.
+import { runCli } from "./cli/run-cli";
 import { type CommandContext, PipelineError, processContext } from "./pipeline/command-context";
 import { applyCommand } from "./pipeline/commands/apply";
 import { collectOutputsCommand } from "./pipeline/commands/collect-outputs";
 import { commentCommand } from "./pipeline/commands/comment";
+import { credentialsCommand } from "./pipeline/commands/credentials";
 import { driftReportCommand } from "./pipeline/commands/drift-report";
 import { forceRotateCommand } from "./pipeline/commands/force-rotate";
 import { forkNoticeCommand } from "./pipeline/commands/fork-notice";
@@ -25,6 +28,7 @@ export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
   "collect-outputs": collectOutputsCommand,
   comment: commentCommand,
   notice: noticeCommand,
+  credentials: credentialsCommand,
   "drift-report": driftReportCommand,
   issue: issueCommand,
   "fork-notice": forkNoticeCommand,
@@ -48,6 +52,4 @@ export async function runPipeline(argv: readonly string[], context: CommandConte
   }
 }
 
-if (require.main === module) {
-  runPipeline(process.argv.slice(2), processContext()).then((code) => (process.exitCode = code));
-}
+if (require.main === module) void runCli("pipeline", (argv) => runPipeline(argv, processContext()));

@@ -1,6 +1,6 @@
 import type { PolicyRule } from "./policy-rule";
 import { violation } from "./policy-rule";
-import { referencesIn } from "./terraform-references";
+import { referencesIn } from "./private/terraform-references";
 
 /** The resource types that register an application (the full one, and the split-out registration). */
 const APPLICATION_TYPES = new Set(["azuread_application", "azuread_application_registration"]);

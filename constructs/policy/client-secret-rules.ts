@@ -1,6 +1,6 @@
 import type { PolicyRule, RuleContext, RuleOutcome } from "./policy-rule";
 import { violation } from "./policy-rule";
-import { durationHours } from "./terraform-duration";
+import { durationHours } from "./private/terraform-duration";
 import type { TerraformBlock, TerraformView } from "./terraform-view";
 
 /** A client secret as configured: a `azuread_application_password`, or an application's inline `password` block. */

@@ -1,7 +1,8 @@
 import type { IConstruct } from "constructs";
-import { GRAPH_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from "../graph-facts";
+import { MICROSOFT_GRAPH_APP_ID } from "../graph-facts";
+import { GRAPH_APP_ROLES, graphAppRoleNames, MIRADORE_GRAPH_APP_ROLES } from "../miradore-graph-permissions";
 import { PolicyRule, RuleContext, RuleOutcome, violation } from "./policy-rule";
-import { isExpression, referencesIn } from "./terraform-references";
+import { isExpression, referencesIn } from "./private/terraform-references";
 import type { TerraformBlock } from "./terraform-view";
 
 /** The API permissions one block requests: one entry per API, as `required_resource_access` lists them. */
@@ -131,8 +132,9 @@ export const graphPermissionsWithinAllowlist: PolicyRule = {
   id: "MIR-GRAPH-1",
   level: "error",
   explanation:
-    "Miradore needs only the allowlisted Microsoft Graph application permissions (by default User.Read.All and " +
-    "Group.Read.All); anything more widens what a leaked client secret can read or change in the tenant.",
+    "Miradore needs only the allowlisted Microsoft Graph application permissions (by default " +
+    `${graphAppRoleNames(MIRADORE_GRAPH_APP_ROLES)}); anything more widens what a leaked client secret can read or ` +
+    "change in the tenant.",
   check: checkGraphAllowlist,
 };
 

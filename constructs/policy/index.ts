@@ -1,7 +1,5 @@
 export * from "./policy-rule";
 export * from "./terraform-view";
-export * from "./terraform-references";
-export * from "./terraform-duration";
 export * from "./graph-permission-rules";
 export * from "./application-rules";
 export * from "./client-secret-rules";
@@ -11,3 +9,4 @@ export * from "./policy-suppressions";
 export * from "./policy-reporting";
 export * from "./policy-violation-error";
 export * from "./miradore-policy-checks";
+export * from "./read-only-graph-app-roles";

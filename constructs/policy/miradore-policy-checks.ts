@@ -1,9 +1,11 @@
 import { Annotations, IAspect, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS } from "../../config/entra-limits";
-import { GROUP_READ_ALL, GraphAppRole, USER_READ_ALL } from "../graph-facts";
+import { DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS } from "../entra-limits";
+import { dayCountProblem } from "../secret-schedule";
+import type { GraphAppRole } from "../graph-facts";
+import { MIRADORE_GRAPH_APP_ROLES } from "../miradore-graph-permissions";
 import { MIRADORE_POLICY_RULES } from "./miradore-policy-rules";
-import { isViolation, PolicyRule, PolicySettings } from "./policy-rule";
+import { isViolation, PolicyRule, PolicySettings, type RuleContext } from "./policy-rule";
 import { PolicyFinding, PolicyLog, reportFinding, stderrLog } from "./policy-reporting";
 import { suppressionFor, suppressionsOn } from "./policy-suppressions";
 import { TerraformView } from "./terraform-view";
@@ -12,13 +14,13 @@ import { TerraformView } from "./terraform-view";
 export interface MiradorePolicyChecksProps {
   /**
    * The Microsoft Graph application permissions an app may request and be granted.
-   * @default - exactly User.Read.All and Group.Read.All, what Miradore needs (see graph-facts.ts)
+   * @default MIRADORE_GRAPH_APP_ROLES - exactly what Miradore needs (User.Read.All and Group.Read.All)
    */
   readonly allowedGraphAppRoles?: readonly GraphAppRole[];
 
   /**
-   * The longest a client secret may stay valid, in days after it is made. Pass the site's
-   * `secret.tenantMaxLifetimeDays` to hold the code to the tenant's own credential policy.
+   * The longest a client secret may stay valid, in days after it is made. MiradoreStack and MiradoreConnection pass
+   * their `secret.tenantMaxLifetimeDays`, which holds the code to the tenant's own credential policy.
    * @default 730 - the longest the Entra admin center offers (24 months, `DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS`)
    */
   readonly maxSecretLifetimeDays?: number;
@@ -37,12 +39,16 @@ export interface MiradorePolicyChecksProps {
 }
 
 /**
- * Policy checks as a cdktf Aspect, in the manner of cdk-nag: every construct of the stack is judged by every rule
- * against the Terraform JSON that synthesis writes. A violation is reported through `Annotations` at the rule's level
- * (an error stops `app.synth()` with the rule id and the construct path) unless a {@link suppressPolicyRule} with a
- * reason covers the construct; then it is listed as suppressed.
+ * Policy checks as a cdktf Aspect, in the manner of cdk-nag: every construct the aspect visits is judged by every
+ * rule against the Terraform JSON that synthesis writes. A violation is reported through `Annotations` at the rule's
+ * level (an error stops `app.synth()` with the rule id and the construct path) unless a {@link suppressPolicyRule}
+ * with a reason covers the construct; then it is listed as suppressed.
  *
- * Usage: `Aspects.of(stack).add(new MiradorePolicyChecks({ maxSecretLifetimeDays: site.secret.tenantMaxLifetimeDays }))`,
+ * The visit only notes the construct: the judging runs as a validation of the stack, which cdktf runs after every
+ * aspect, so what another aspect or an escape hatch changes later in the aspect phase is judged too. (An app made with
+ * `skipValidation` skips these checks with every other validation.)
+ *
+ * Usage: `Aspects.of(stack).add(new MiradorePolicyChecks({ maxSecretLifetimeDays: 365 }))`,
  * and `assertNoErrorAnnotations(app)` after `app.synth()` (see policy-reporting.ts).
  */
 export class MiradorePolicyChecks implements IAspect {
@@ -52,17 +58,20 @@ export class MiradorePolicyChecks implements IAspect {
   private readonly settings: PolicySettings;
   private readonly rules: readonly PolicyRule[];
   private readonly log: PolicyLog;
-  private readonly views = new WeakMap<TerraformStack, TerraformView>();
+  /** The constructs visited so far, by stack; judged by the stack's validation. */
+  private readonly visited = new Map<TerraformStack, IConstruct[]>();
 
   constructor(props: MiradorePolicyChecksProps = {}) {
     const maxSecretLifetimeDays = props.maxSecretLifetimeDays ?? DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS;
-    if (!Number.isInteger(maxSecretLifetimeDays) || maxSecretLifetimeDays < 1) {
+    // The same rule as the tenant's maximum in the configuration and in RotatingClientSecret's props.
+    const problem = dayCountProblem("tenantMaxLifetimeDays", maxSecretLifetimeDays);
+    if (problem) {
       throw new Error(
-        `MiradorePolicyChecks: maxSecretLifetimeDays is ${JSON.stringify(maxSecretLifetimeDays)}, but must be a whole number of days, at least 1`,
+        `MiradorePolicyChecks: maxSecretLifetimeDays is ${JSON.stringify(maxSecretLifetimeDays)}, but ${problem}`,
       );
     }
     this.settings = {
-      allowedGraphAppRoles: props.allowedGraphAppRoles ?? [USER_READ_ALL, GROUP_READ_ALL],
+      allowedGraphAppRoles: props.allowedGraphAppRoles ?? MIRADORE_GRAPH_APP_ROLES,
       maxSecretLifetimeDays,
     };
     this.rules = props.rules ?? MIRADORE_POLICY_RULES;
@@ -72,10 +81,22 @@ export class MiradorePolicyChecks implements IAspect {
   public visit(node: IConstruct): void {
     const stack = stackOf(node);
     if (!stack) return; // the App itself
-    // The stack is visited before its children: resolve it once per synthesis.
-    if (node === stack || !this.views.has(stack)) this.views.set(stack, TerraformView.fromStack(stack));
-    const context = { settings: this.settings, view: this.views.get(stack)! };
+    const nodes = this.visited.get(stack);
+    if (nodes) return void nodes.push(node);
+    this.visited.set(stack, [node]);
+    node.node.addValidation({ validate: () => this.judge(stack) });
+  }
 
+  /** Judges every construct visited in `stack` against its Terraform JSON as it is now, once the aspects are done. */
+  private judge(stack: TerraformStack): string[] {
+    const context = { settings: this.settings, view: TerraformView.fromStack(stack) };
+    for (const node of this.visited.get(stack) ?? []) this.judgeNode(node, context);
+    this.visited.delete(stack);
+    // Findings are annotations, which cdktf collects (and stops on) right after the validations.
+    return [];
+  }
+
+  private judgeNode(node: IConstruct, context: RuleContext): void {
     this.checkSuppressionsName(node);
     for (const rule of this.rules) {
       const outcome = rule.check(node, context);

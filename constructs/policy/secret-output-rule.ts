@@ -1,6 +1,6 @@
 import type { PolicyRule } from "./policy-rule";
 import { violation } from "./policy-rule";
-import { referencesIn, stringsIn } from "./terraform-references";
+import { referencesIn, stringsIn } from "./private/terraform-references";
 import type { TerraformView } from "./terraform-view";
 
 /**

@@ -23,6 +23,7 @@ import {
   type ResourceBehaviour,
 } from "./provider-definition";
 import type { ProviderSchema, SchemaBlock } from "./provider-schema";
+import { rfc3339Error } from "./sdk-validation";
 import { isObject, sameValue, UNKNOWN, type TfObject, type TfValue } from "./values";
 
 /** Microsoft's own tenant, home of first-party service principals such as Microsoft Graph. */
@@ -55,14 +56,6 @@ function zeroUnknowns(block: SchemaBlock, state: TfObject): TfObject {
               : [];
   }
   return state;
-}
-
-function rfc3339Error(config: TfObject, name: string): ProviderError[] {
-  const v = config[name];
-  if (typeof v !== "string" || parseRfc3339(v)) return [];
-  return [
-    new ProviderError(`invalid value for ${name}`, `expected "${name}" to be a valid RFC3339 date, got "${v}"`, name),
-  ];
 }
 
 /** `/applications/{objectId}` as stable.ParseApplicationID accepts it. */
@@ -214,6 +207,7 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
           signInAudience: str(planned.sign_in_audience) ?? "AzureADMyOrg",
           appRoles: appRolesFromConfig(planned.app_role),
           passwordCredentials: [],
+          keyCredentials: [],
           federatedIdentityCredentials: [],
           settings: state,
         };
@@ -257,6 +251,9 @@ function applicationResource(block: SchemaBlock): ResourceBehaviour {
           delete doc.servicePrincipals[sp.objectId];
           doc.appRoleAssignments = doc.appRoleAssignments.filter(
             (a) => a.principalId !== sp.objectId && a.resourceId !== sp.objectId,
+          );
+          doc.oauth2PermissionGrants = doc.oauth2PermissionGrants.filter(
+            (g) => g.clientId !== sp.objectId && g.resourceId !== sp.objectId,
           );
         }
       });
@@ -305,6 +302,8 @@ function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
           appId: clientId,
           displayName: app!.displayName,
           appRoles: app!.appRoles,
+          passwordCredentials: [],
+          keyCredentials: [],
           settings: {},
         };
         const state = stateOf(planned, sp, doc);
@@ -343,6 +342,9 @@ function servicePrincipalResource(block: SchemaBlock): ResourceBehaviour {
         delete doc.servicePrincipals[objectId];
         doc.appRoleAssignments = doc.appRoleAssignments.filter(
           (a) => a.principalId !== objectId && a.resourceId !== objectId,
+        );
+        doc.oauth2PermissionGrants = doc.oauth2PermissionGrants.filter(
+          (g) => g.clientId !== objectId && g.resourceId !== objectId,
         );
       });
     },
@@ -400,6 +402,7 @@ const appRoleAssignmentResource: ResourceBehaviour = {
         principalDisplayName: principal.displayName,
         resourceId,
         resourceDisplayName: resource.displayName,
+        createdDateTime: formatRfc3339(ctx.now()),
       };
       doc.appRoleAssignments.push(assignment);
       return {

@@ -1,5 +1,5 @@
-// Derives provider schemas from the installed prebuilt provider packages (@cdktf/provider-azuread, -time), for when
-// the reference schema files are not there: a user has only this repository.
+// Derives provider schemas from the installed prebuilt provider packages (@cdktf/provider-azuread, -time, -azurerm),
+// for when no reference schema files are there: a user has only this repository, and there is no azurerm file at all.
 //
 // Where each detail comes from:
 // - resource / data source classes and their type names: the package's .jsii manifest (class docs link
@@ -10,9 +10,12 @@
 // - read-only (computed) attributes and their types: the generated getters marked `computed: true, optional: false`;
 // - max_items 1: a block the jsii types as one struct instead of an array; min_items 1: a required block.
 // What neither holds, and so is declared here from the providers' Go source: which optional arguments are also
-// computed (OPTIONAL_AND_COMPUTED) and which attributes are sensitive (SENSITIVE). Not derived at all:
-// descriptions (the generator splits and rewrites them), description_kind, deprecated flags, the provider block's
-// sensitivity flags, and schema versions (taken as 0).
+// computed (OPTIONAL_AND_COMPUTED), which attributes are sensitive (SENSITIVE) or write-only (WRITE_ONLY), and the
+// item limits of provider-block blocks (PROVIDER_BLOCK_ITEMS: cdktf types every provider block as an array and every
+// provider argument as optional). `alias` is dropped from provider blocks: cdktf lists the meta-argument among the
+// provider's arguments, but it is not in the provider's schema. Not derived at all: descriptions (the generator splits
+// and rewrites them), description_kind, deprecated flags, the provider block's sensitivity flags, and schema versions
+// (taken as 0). Of azurerm only the types in DERIVED_TYPES are derived (the package wraps about 1,100).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type {
@@ -63,9 +66,36 @@ const OPTIONAL_AND_COMPUTED: Readonly<Record<string, readonly string[]>> = {
 const SENSITIVE: Readonly<Record<string, readonly string[]>> = {
   azuread_application: ["password.value"],
   azuread_application_password: ["value"],
+  // terraform-provider-azurerm v4.55.0 internal/services/keyvault/key_vault_secret_resource.go
+  azurerm_key_vault_secret: ["value"],
 };
 
-const PACKAGES: Record<ProviderName, string> = { azuread: "@cdktf/provider-azuread", time: "@cdktf/provider-time" };
+/** Attributes the provider marks `WriteOnly: true` (never stored in plan or state; Terraform 1.11+). */
+const WRITE_ONLY: Readonly<Record<string, readonly string[]>> = {
+  // key_vault_secret_resource.go at v4.55.0: `value_wo` (with `value_wo_version`) is the alternative to `value`.
+  azurerm_key_vault_secret: ["value_wo"],
+};
+
+type ItemLimits = Pick<SchemaBlockType, "min_items" | "max_items">;
+
+/** Item limits of provider-block blocks by path; `a.*` is every block directly inside `a`. */
+const PROVIDER_BLOCK_ITEMS: Readonly<Record<string, Readonly<Record<string, ItemLimits>>>> = {
+  // terraform-provider-azurerm v4.55.0 internal/provider/features.go, schemaFeatures: `features` is Required,
+  // MinItems 1, MaxItems 1, and every block inside it is Optional, MaxItems 1.
+  azurerm: { features: { min_items: 1, max_items: 1 }, "features.*": { max_items: 1 } },
+};
+
+const PACKAGES: Record<ProviderName, string> = {
+  azuread: "@cdktf/provider-azuread",
+  time: "@cdktf/provider-time",
+  azurerm: "@cdktf/provider-azurerm",
+};
+
+/** The resource and data source types derived for a provider, where not every type of its package is. */
+const DERIVED_TYPES: Partial<Record<ProviderName, { resources: readonly string[]; dataSources: readonly string[] }>> = {
+  // What constructs/key-vault-handoff.ts writes, and how a consumer's stack finds its vault (the library's tests).
+  azurerm: { resources: ["azurerm_key_vault_secret"], dataSources: ["azurerm_key_vault"] },
+};
 
 function snakeCase(name: string): string {
   return name.replace(/([A-Z])/g, "_$1").toLowerCase();
@@ -224,6 +254,7 @@ class JsiiSchemaReader {
     const blockTypes: Record<string, SchemaBlockType> = {};
     const optionalComputed = OPTIONAL_AND_COMPUTED[typeName] ?? [];
     const sensitive = SENSITIVE[typeName] ?? [];
+    const writeOnly = WRITE_ONLY[typeName] ?? [];
     for (const entry of this.hclAttributes(hclBody)) {
       const prop = this.jsiiProperty(structFqn, entry.name);
       const optional = prop?.optional === true;
@@ -241,6 +272,7 @@ class JsiiSchemaReader {
             ? { computed: true }
             : {}),
           ...(sensitive.includes(qualified) ? { sensitive: true } : {}),
+          ...(writeOnly.includes(qualified) ? { write_only: true } : {}),
         };
         continue;
       }
@@ -254,11 +286,15 @@ class JsiiSchemaReader {
         `class ${structType.name}OutputReference extends`,
         `exports.${structType.name}OutputReference =`,
       );
+      const limits = PROVIDER_BLOCK_ITEMS[typeName] ?? {};
+      const parent = path ? `${path}.*` : "*";
       blockTypes[entry.name] = {
         nesting_mode: nesting,
         block: this.block(owner, nestedHcl, nestedOutput, struct.fqn, qualified, typeName),
         ...(optional || nesting === "single" ? {} : { min_items: 1 }),
         ...(!struct.many && nesting !== "single" ? { max_items: 1 } : {}),
+        ...limits[parent],
+        ...limits[qualified],
       };
     }
     for (const [name, attr] of Object.entries(this.computedAttributes(owner, outputBody))) {
@@ -283,9 +319,24 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The schema of every resource and data source the provider package wraps, derived as described above. */
+/** The provider block without `alias`, which cdktf lists among the provider's arguments. */
+function withoutAlias(schema: TypeSchema): TypeSchema {
+  const { alias: _alias, ...attributes } = schema.block.attributes ?? {};
+  return { ...schema, block: { ...schema.block, attributes } };
+}
+
+/** The installed provider package's folder. */
+export function providerPackageDir(repoRoot: string, name: ProviderName): string {
+  return join(repoRoot, "node_modules", PACKAGES[name]);
+}
+
+/**
+ * The schema of the provider block and of every resource and data source the provider package wraps (of azurerm, the
+ * DERIVED_TYPES only), derived as described above.
+ */
 export function deriveSchemaFromJsii(repoRoot: string, name: ProviderName): ProviderSchema {
-  const reader = new JsiiSchemaReader(join(repoRoot, "node_modules", PACKAGES[name]));
+  const reader = new JsiiSchemaReader(providerPackageDir(repoRoot, name));
+  const only = DERIVED_TYPES[name];
   const resources: Record<string, TypeSchema> = {};
   const dataSources: Record<string, TypeSchema> = {};
   let provider: TypeSchema = { version: 0, block: {} };
@@ -297,9 +348,12 @@ export function deriveSchemaFromJsii(repoRoot: string, name: ProviderName): Prov
       );
     if (!link) continue;
     const [, kind, typeName] = link;
-    if (kind === "resources") resources[typeName!] = reader.classSchema(type, typeName!);
-    else if (kind === "data-sources") dataSources[typeName!] = reader.classSchema(type, `data.${typeName!}`);
-    else provider = reader.classSchema(type, typeName!);
+    if (kind === "resources") {
+      if (!only || only.resources.includes(typeName!)) resources[typeName!] = reader.classSchema(type, typeName!);
+    } else if (kind === "data-sources") {
+      if (!only || only.dataSources.includes(typeName!))
+        dataSources[typeName!] = reader.classSchema(type, `data.${typeName!}`);
+    } else provider = withoutAlias(reader.classSchema(type, typeName!));
   }
   return {
     provider,

@@ -42,6 +42,22 @@ export function completeObject(block: SchemaBlock, value: TfObject | null | unde
   return out;
 }
 
+/**
+ * Write-only attributes (Terraform 1.11+) are null in every plan, state and read result a provider returns: Terraform
+ * rejects anything else. Changes `value` in place and returns it.
+ */
+export function clearWriteOnly(block: SchemaBlock, value: TfObject): TfObject {
+  for (const [name, attr] of Object.entries(block.attributes ?? {})) if (attr.write_only) value[name] = null;
+  for (const [name, bt] of Object.entries(block.block_types ?? {})) {
+    const v = value[name];
+    if (Array.isArray(v)) v.forEach((e) => isObject(e) && clearWriteOnly(bt.block, e));
+    else if (isObject(v) && bt.nesting_mode === "map")
+      Object.values(v).forEach((e) => isObject(e) && clearWriteOnly(bt.block, e));
+    else if (isObject(v)) clearWriteOnly(bt.block, v);
+  }
+  return value;
+}
+
 /** On create, every computed attribute the configuration leaves null is unknown until apply (nested blocks too). */
 function markComputedUnknown(block: SchemaBlock, planned: TfObject, config: TfObject | null): void {
   for (const [name, attr] of Object.entries(block.attributes ?? {})) {
@@ -84,6 +100,7 @@ export function planResourceChange(
     }
   }
   behaviour.modifyPlan?.({ prior, planned, config, ctx });
+  clearWriteOnly(block, planned);
   const requiresReplace =
     prior === null
       ? []

@@ -46,10 +46,14 @@ export interface ResourceBehaviour {
   /** Errors for a configuration (unknown values in it must be skipped). */
   validate?(config: TfObject): ProviderError[];
   modifyPlan?(args: PlanArgs): void;
-  create(planned: TfObject, ctx: CallContext): TfObject;
+  /**
+   * `config` is the configuration as written (the server always passes it): the only place write-only arguments reach
+   * the provider.
+   */
+  create(planned: TfObject, ctx: CallContext, config?: TfObject): TfObject;
   /** The object as it is now, or null when it is gone. */
   read(state: TfObject, ctx: CallContext): TfObject | null;
-  update?(prior: TfObject, planned: TfObject, ctx: CallContext): TfObject;
+  update?(prior: TfObject, planned: TfObject, ctx: CallContext, config?: TfObject): TfObject;
   delete(state: TfObject, ctx: CallContext): void;
   /**
    * `terraform import <address> <id>`: the state to read from (at least `id`), after checking the id's format and
@@ -66,6 +70,8 @@ export interface DataSourceBehaviour {
 export interface ProviderDefinition {
   readonly name: string;
   readonly schema: ProviderSchema;
+  /** Errors of the provider block's configuration, as the provider's Configure reports them (plan and apply). */
+  configure?(config: TfObject): ProviderError[];
   readonly resources: Readonly<Record<string, ResourceBehaviour>>;
   readonly dataSources: Readonly<Record<string, DataSourceBehaviour>>;
 }

@@ -15,6 +15,8 @@ export interface SchemaAttribute {
   readonly computed?: boolean;
   readonly sensitive?: boolean;
   readonly deprecated?: boolean;
+  /** Never stored in plan or state (Terraform 1.11+, tfplugin5.8 `write_only`). */
+  readonly write_only?: boolean;
 }
 
 export interface SchemaBlockType {
@@ -43,30 +45,38 @@ export interface ProviderSchema {
   readonly data_source_schemas?: Record<string, TypeSchema>;
 }
 
-/** The two providers the doubles stand in for, with the versions the project's provider packages wrap. */
+/**
+ * The providers the doubles stand in for, with the versions the project's provider packages wrap (their package.json
+ * `cdktf.provider.version`: @cdktf/provider-azuread 14.3.1 → 3.7.0, -time 11.0.1 → 0.13.1, -azurerm 14.23.1 → 4.55.0).
+ */
 export const PROVIDERS = {
   azuread: { address: "registry.terraform.io/hashicorp/azuread", version: "3.7.0" },
   time: { address: "registry.terraform.io/hashicorp/time", version: "0.13.1" },
+  azurerm: { address: "registry.terraform.io/hashicorp/azurerm", version: "4.55.0" },
 } as const;
 export type ProviderName = keyof typeof PROVIDERS;
 
-/** Reference files in MIRADORE_SCHEMAS_DIR (see shared/schemas/README.md). */
-const REFERENCE_FILES: Record<ProviderName, string> = {
+/** Reference files in the schema folder (see test-support/fixtures/README.md for where each comes from); none for azurerm. */
+const REFERENCE_FILES = {
   azuread: "azuread-3.7.0.reconstructed.schema.json",
   time: "time-0.13.0.reconstructed.schema.json",
-};
+} as const satisfies Partial<Record<ProviderName, string>>;
+export type ReferencedProviderName = keyof typeof REFERENCE_FILES;
 /**
  * The 3.7.0 file was rebuilt per resource and has an empty provider block; 3.9.0's is exact. Serving an empty one
  * would reject `tenant_id` in a provider block, which the real 3.7.0 provider accepts.
  */
 const AZUREAD_PROVIDER_BLOCK_FILE = "azuread-3.9.0.schema.json";
 
-/** MIRADORE_SCHEMAS_DIR, or `../shared/schemas` next to the repository. */
+/** Where the provider schemas are kept in the repository (copies, with their provenance in the folder's README). */
+export const DEFAULT_SCHEMAS_DIR = "test-support/fixtures/provider-schemas";
+
+/** MIRADORE_SCHEMAS_DIR, else {@link DEFAULT_SCHEMAS_DIR}; relative paths resolve against the repository root. */
 export function schemasDir(repoRoot: string): string {
-  return resolve(repoRoot, process.env.MIRADORE_SCHEMAS_DIR ?? "../shared/schemas");
+  return resolve(repoRoot, process.env.MIRADORE_SCHEMAS_DIR || DEFAULT_SCHEMAS_DIR);
 }
 
-export function referenceSchemaFile(dir: string, name: ProviderName): string {
+export function referenceSchemaFile(dir: string, name: ReferencedProviderName): string {
   return join(dir, REFERENCE_FILES[name]);
 }
 
@@ -79,7 +89,8 @@ function readProviderSchema(file: string, address: string): ProviderSchema {
 
 /** Reads a provider's schema from the reference files, or undefined when they are not there. */
 export function readReferenceSchema(dir: string, name: ProviderName): ProviderSchema | undefined {
-  const file = referenceSchemaFile(dir, name);
+  if (!(name in REFERENCE_FILES)) return undefined;
+  const file = referenceSchemaFile(dir, name as ReferencedProviderName);
   if (!existsSync(file)) return undefined;
   const schema = readProviderSchema(file, PROVIDERS[name].address);
   const providerBlockFile = join(dir, AZUREAD_PROVIDER_BLOCK_FILE);
@@ -110,6 +121,7 @@ function toProtoBlock(block: SchemaBlock): object {
       computed: a.computed === true,
       sensitive: a.sensitive === true,
       deprecated: a.deprecated === true,
+      write_only: a.write_only === true,
     })),
     block_types: Object.entries(block.block_types ?? {}).map(([typeName, bt]) => ({
       type_name: typeName,

@@ -2,11 +2,14 @@
 // them to the generic planner and the type's behaviour, and turns every failure into a Terraform diagnostic.
 import { setTimeout as sleep } from "node:timers/promises";
 import type * as grpc from "@grpc/grpc-js";
-import { readClock, takeFault, type FaultRule } from "./fake-entra/directory-store";
+import { isGateReleased, readClock, takeFault, type FaultRule } from "./fake-entra/directory-store";
 import { ProviderError, type CallContext, type ProviderDefinition } from "./provider-definition";
-import { assertWhollyKnown, completeObject, planResourceChange, validateConfig } from "./planning";
+import { assertWhollyKnown, clearWriteOnly, completeObject, planResourceChange, validateConfig } from "./planning";
 import { toProtoSchema, type TypeSchema } from "./provider-schema";
 import { decodeDynamicValue, encodeMsgpack, isObject, type TfObject, type TfValue } from "./values";
+
+/** How often a call held by a fault rule's gate looks whether the test has released it. */
+const GATE_POLL_MS = 20;
 
 interface DynamicValueMessage {
   msgpack?: Uint8Array;
@@ -81,6 +84,9 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
   const fault = async (operation: FaultRule["operation"], type: string): Promise<void> => {
     const triggered = takeFault(directoryRoot, operation, type);
     if (triggered?.delayMs) await sleep(triggered.delayMs);
+    // Polled: the gate is a file the test writes (ProviderDoubles.releaseGate), like every other part of the directory.
+    while (triggered?.holdUntilReleased && !isGateReleased(directoryRoot, triggered.holdUntilReleased))
+      await sleep(GATE_POLL_MS);
     if (triggered?.error)
       throw new ProviderError(triggered.summary ?? `Injected fault on ${operation} of ${type}`, triggered.error);
   };
@@ -102,8 +108,8 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     },
     PrepareProviderConfig: (req) => ({ prepared_config: req.config ?? dv(null), diagnostics: [] }),
     Configure: (req) => {
-      providerConfig = objectOrNull(decodeDynamicValue(req.config)) ?? {};
-      return { diagnostics: [] };
+      providerConfig = completeObject(definition.schema.provider.block, objectOrNull(decodeDynamicValue(req.config)));
+      return { diagnostics: (definition.configure?.(providerConfig) ?? []).map(diagnosticFor) };
     },
     ValidateResourceTypeConfig: (req) => {
       const behaviour = resourceBehaviour(req.type_name);
@@ -143,7 +149,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       await fault("read", req.type_name);
       const next = resourceBehaviour(req.type_name).read(completeObject(block, current), ctx);
       return {
-        new_state: dv(next === null ? null : completeObject(block, next)),
+        new_state: dv(next === null ? null : clearWriteOnly(block, completeObject(block, next))),
         diagnostics: [],
         private: req.private,
       };
@@ -169,6 +175,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const behaviour = resourceBehaviour(req.type_name);
       const prior = objectOrNull(decodeDynamicValue(req.prior_state));
       const planned = objectOrNull(decodeDynamicValue(req.planned_state));
+      const config = completeObject(block, objectOrNull(decodeDynamicValue(req.config)));
       let next: TfObject | null;
       if (planned === null) {
         await fault("delete", req.type_name);
@@ -176,10 +183,11 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
         next = null;
       } else if (prior === null) {
         await fault("create", req.type_name);
-        next = completeObject(block, behaviour.create(planned, ctx));
+        next = clearWriteOnly(block, completeObject(block, behaviour.create(planned, ctx, config)));
       } else {
         await fault("update", req.type_name);
-        next = completeObject(block, behaviour.update ? behaviour.update(prior, planned, ctx) : planned);
+        const updated = behaviour.update ? behaviour.update(prior, planned, ctx, config) : planned;
+        next = clearWriteOnly(block, completeObject(block, updated));
       }
       assertWhollyKnown(req.type_name, next);
       return { new_state: dv(next), private: req.planned_private, diagnostics: [] };

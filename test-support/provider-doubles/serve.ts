@@ -1,10 +1,11 @@
 // Entry point of the provider doubles process (bundled to JavaScript by bundle.ts).
 //
-//   serve.js plugin <azuread|time>   one provider, started by Terraform from a filesystem mirror: go-plugin
-//                                    handshake on stdout, AutoMTLS, exits on GRPCController.Shutdown.
-//   serve.js reattach                all providers in one long-lived process: prints one JSON line
-//                                    {"reattachProviders": …} (the value for TF_REATTACH_PROVIDERS) and serves until
-//                                    stdin closes or SIGTERM.
+//   serve.js plugin <azuread|time|azurerm>   one provider, started by Terraform from a filesystem mirror:
+//                                            go-plugin handshake on stdout, AutoMTLS, exits on
+//                                            GRPCController.Shutdown.
+//   serve.js reattach                        all providers in one long-lived process: prints one JSON line
+//                                            {"reattachProviders": …} (the value for TF_REATTACH_PROVIDERS) and serves
+//                                            until stdin closes or SIGTERM.
 //
 // Environment: FAKE_ENTRA_DIR (directory root, required), MIRADORE_REPO_ROOT (for schemas), MIRADORE_SCHEMAS_DIR.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -160,10 +161,11 @@ async function serveReattach(): Promise<void> {
 
 async function main(): Promise<void> {
   const [mode, name] = process.argv.slice(2);
-  if (mode === "plugin" && (name === "azuread" || name === "time")) return servePlugin(name);
+  const names = Object.keys(PROVIDERS) as ProviderName[];
+  if (mode === "plugin" && names.includes(name as ProviderName)) return servePlugin(name as ProviderName);
   if (mode === "reattach") return serveReattach();
   throw new Error(
-    `usage: serve.js plugin <azuread|time> | serve.js reattach (got: ${process.argv.slice(2).join(" ")})`,
+    `usage: serve.js plugin <${names.join("|")}> | serve.js reattach (got: ${process.argv.slice(2).join(" ")})`,
   );
 }
 

@@ -41,3 +41,35 @@ export function passwordsOutlivingLifetime(runs: readonly ObservedRun[], lifetim
       )} days, more than ${lifetimeDays}`,
   );
 }
+
+/**
+ * After every run, the secret Miradore uses must be in the directory and valid, up to the next run: the one the
+ * outputs handed over (their key id) from its handoff deadline on (the operator pastes it at the last moment; the
+ * first deploy's at once), and the one handed over before it until then. Checked at the run and at every handoff
+ * deadline and end date before the next run. Returns what broke, once each.
+ */
+export function handoverProblems(runs: readonly ObservedRun[]): string[] {
+  const problems = new Set<string>();
+  const handedOver: { keyId: string; from: Minute }[] = [];
+  runs.forEach((run, index) => {
+    if (handedOver.at(-1)?.keyId !== run.current.keyId) {
+      handedOver.push({
+        keyId: run.current.keyId,
+        from: handedOver.length === 0 ? run.at : run.current.handoffDeadline,
+      });
+    }
+    const next = runs[index + 1]?.at ?? run.at + 1;
+    const inUseAt = (moment: Minute) => [...handedOver].reverse().find((h) => h.from <= moment) ?? handedOver[0]!;
+    const moments = [run.at, ...handedOver.map((h) => h.from), ...run.passwords.map((p) => p.endAt)].filter(
+      (moment) => moment >= run.at && moment < next,
+    );
+    for (const moment of moments) {
+      const inUse = inUseAt(moment);
+      const password = run.passwords.find((p) => p.keyId === inUse.keyId);
+      const where = `at ${formatMinute(moment)} Miradore uses ${inUse.keyId} (handed over ${formatMinute(inUse.from)})`;
+      if (!password) problems.add(`${where}, but it is gone after the run at ${formatMinute(run.at)}`);
+      else if (password.endAt <= moment) problems.add(`${where}, but it expired at ${formatMinute(password.endAt)}`);
+    }
+  });
+  return [...problems];
+}

@@ -18,6 +18,7 @@ export interface ObservedRotationLog {
  * - a password that disappears is "secret-deleted" at the run;
  * - the operator follows the outputs (worst case): when `client_secret_key_id` names a new secret, Miradore moves to
  *   it at `handoff_deadline`; the first deploy's secret is pasted at once.
+ * - a slot whose due rotation the apply guard held is "rotation-held" at the run.
  * `time_rotating` renewals are not observed (the directory does not show them), so the log has no "rotation-created".
  */
 export function observedRotationLog(
@@ -42,6 +43,7 @@ export function observedRotationLog(
   const bySlot = (x: { slot: string }, y: { slot: string }) => x.slot.localeCompare(y.slot);
 
   for (const run of runs) {
+    for (const slot of run.held) events.push({ kind: "rotation-held", at: run.at, slot });
     const replaces = announced === undefined ? undefined : numberOf(announced, run.at);
     const existed = new Set(before.map((p) => p.keyId));
     for (const password of run.passwords.filter((p) => !existed.has(p.keyId)).sort(bySlot)) {

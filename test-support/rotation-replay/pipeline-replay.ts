@@ -1,10 +1,17 @@
 // Scheduled pipeline runs through the real Terraform CLI and the provider doubles: at each run time the doubles'
-// clock is set, `terraform plan -out` is saved and applied as the pipeline does, and what Terraform did is recorded:
-// the plan's password changes, the order the apply logged them in, the fake directory's passwords and the outputs
-// an operator reads. Nothing recorded holds a secret value (the plan, state and `output -json` do; they are dropped).
+// clock is set and the pipeline's own apply (tools/pipeline/commands/apply.ts: plan, apply guard, apply of the saved
+// plan) runs, and what Terraform did is recorded: the applied plan's password changes, the order the apply logged
+// them in, held rotations, refusals, the fake directory's passwords and the outputs an operator reads. The
+// configuration may change between runs (an edit of a live site). Nothing recorded holds a secret value (the plan,
+// state and `output -json` do; they are dropped).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { minuteOf, type Minute } from "../../rotation/minutes";
 import type { SlotName } from "../../rotation/rotation-events";
-import { ProviderDoubles, TerraformCommandError, TerraformWorkspace, type PlanJson } from "../terraform-harness";
+import type { Plan } from "../../tools/plan-review/plan-schema";
+import { applyStack, GuardRefusal } from "../../tools/pipeline/commands/apply";
+import type { CommandContext } from "../../tools/pipeline/command-context";
+import { ProviderDoubles, TerraformWorkspace } from "../terraform-harness";
 
 /** A password in the fake directory, as the Entra admin center lists it (no secret, no hint). */
 export interface DirectoryPassword {
@@ -14,7 +21,7 @@ export interface DirectoryPassword {
   readonly endAt: Minute;
 }
 
-/** One `azuread_application_password` change of a saved plan. */
+/** One `azuread_application_password` change of the applied plan. */
 export interface PlannedPasswordChange {
   readonly address: string;
   readonly actions: readonly string[];
@@ -32,17 +39,41 @@ export interface ObservedRun {
   readonly at: Minute;
   readonly planned: readonly PlannedPasswordChange[];
   readonly applied: readonly AppliedPasswordStep[];
+  /** Slots whose due rotation the apply guard held in this run. */
+  readonly held: readonly SlotName[];
+  /** The guard's refusal, when it refused the run's plan (nothing was applied). */
+  readonly refused?: string;
   /** The directory's passwords after the run. */
   readonly passwords: readonly DirectoryPassword[];
   /** The outputs after the run: the secret Miradore should use and by when (`client_secret_key_id`, `handoff_deadline`). */
-  readonly current: { readonly keyId: string; readonly handoffDeadline: Minute };
+  readonly current: { readonly keyId: string; readonly handoffDeadline: Minute; readonly previousKeyId: string };
 }
 
 /** A replay's observations and how long Terraform took. */
 export interface PipelineReplay {
   readonly runs: readonly ObservedRun[];
-  /** Wall time of every Terraform command, summed by command (init, plan, show, apply, output). */
-  readonly terraformMs: Readonly<Record<string, number>>;
+  /** Wall time of the replay's Terraform commands, in milliseconds. */
+  readonly terraformMs: number;
+  /** What `observe` read after each run, by run. */
+  readonly observations: readonly unknown[];
+}
+
+/** The stack's configuration from a run on: a replay of a live site's edit switches it between runs. */
+export interface ReplayConfiguration {
+  readonly from: Minute;
+  readonly stack: Record<string, unknown>;
+}
+
+export interface ReplayOptions {
+  /**
+   * Whether the apply guard judges each plan. Without it every plan is applied as it is (the pipeline as it was
+   * before the guard: a forced revoke is the one mode the guard lets everything through, and holds nothing).
+   * @default true
+   */
+  readonly guard?: boolean;
+
+  /** Reads what a test wants from the fake directory (or vault) after each run; kept in `observations`. */
+  readonly observe?: (doubles: ProviderDoubles, tenantId: string) => unknown;
 }
 
 /** The slot a password belongs to, from the display name the stacks give it ("… (slot A, …)"). */
@@ -53,23 +84,36 @@ export function slotOfDisplayName(displayName: string | null): SlotName {
 
 const atMinute = (minute: Minute) => new Date(minute * 60_000);
 
-/** Runs `runs` (minutes, ascending) of the stack `stackJson` (cdk.tf.json) in a fresh workspace on `doubles`. */
+/**
+ * Runs `runs` (minutes, ascending) of a stack (cdk.tf.json; or configurations by the run they take effect from) in a
+ * fresh workspace on `doubles`.
+ */
 export async function replayPipelineRuns(
   doubles: ProviderDoubles,
-  stackJson: Record<string, unknown>,
+  stack: Record<string, unknown> | readonly ReplayConfiguration[],
   runs: readonly Minute[],
+  options: ReplayOptions = {},
 ): Promise<PipelineReplay> {
-  const workspace = TerraformWorkspace.create(doubles, stackJson);
+  const configurations = Array.isArray(stack) ? stack : [{ from: runs[0]!, stack }];
+  const workspace = TerraformWorkspace.create(doubles, configurations[0]!.stack);
   const tenantId = (workspace.readConfig().provider.azuread[0] as { tenant_id: string }).tenant_id;
   const observed: ObservedRun[] = [];
+  const observations: unknown[] = [];
+  let inForce: ReplayConfiguration | undefined;
+  const started = performance.now();
   try {
-    doubles.setClock(atMinute(runs[0]!));
-    await workspace.init();
     for (const at of runs) {
       doubles.setClock(atMinute(at));
+      const configuration = configurations.filter((c) => c.from <= at).at(-1) ?? configurations[0]!;
+      if (configuration !== inForce) {
+        writeConfig(workspace, configuration.stack);
+        await workspace.init();
+        inForce = configuration;
+      }
       try {
-        const run = await scheduledRun(workspace, at, observed.at(-1)?.current);
+        const run = await scheduledRun(workspace, doubles, at, observed.at(-1)?.current, options.guard ?? true);
         observed.push({ ...run, passwords: directoryPasswords(doubles, tenantId) });
+        observations.push(options.observe?.(doubles, tenantId));
       } catch (error) {
         throw new Error(`run ${observed.length + 1} at ${atMinute(at).toISOString()}: ${(error as Error).message}`);
       }
@@ -77,42 +121,81 @@ export async function replayPipelineRuns(
   } finally {
     workspace.remove();
   }
-  const terraformMs: Record<string, number> = {};
-  for (const { command, durationMs } of workspace.timings)
-    terraformMs[command] = (terraformMs[command] ?? 0) + durationMs;
-  return { runs: observed, terraformMs };
+  return { runs: observed, terraformMs: performance.now() - started, observations };
+}
+
+function writeConfig(workspace: TerraformWorkspace, stack: Record<string, unknown>): void {
+  const config = structuredClone(stack) as { terraform?: { backend?: unknown } };
+  delete config.terraform?.backend;
+  writeFileSync(join(workspace.dir, "cdk.tf.json"), JSON.stringify(config, null, 2));
 }
 
 /**
- * One run: `plan -out` with `-detailed-exitcode`; when it plans changes, `show -json` of the saved plan, `apply` of
- * it and `output -json`. A plan without changes is not applied: it would change nothing (a due rotation or a password
- * changed outside Terraform always shows as a planned change), and the outputs stay as they were. This roughly
- * halves the cost of the many quiet runs.
+ * One run: the pipeline's guarded apply. A plan without changes is not applied, and the outputs stay as they were
+ * (a due rotation or a password changed outside Terraform always shows as a planned change).
  */
 async function scheduledRun(
   workspace: TerraformWorkspace,
+  doubles: ProviderDoubles,
   at: Minute,
   previous: ObservedRun["current"] | undefined,
+  guard: boolean,
 ): Promise<Omit<ObservedRun, "passwords">> {
-  const args = ["plan", "-input=false", "-no-color", "-out=tfplan", "-detailed-exitcode"];
-  const plan = await workspace.run(args, { allowFailure: true });
-  if (plan.exitCode === 1) throw new TerraformCommandError(args, plan);
-  if (plan.exitCode === 0 && previous !== undefined) return { at, planned: [], applied: [], current: previous };
-  const planned = plannedPasswordChanges(await workspace.showPlan());
-  const applied = appliedPasswordSteps((await workspace.apply()).stdout);
+  const log: string[] = [];
+  const plans: Plan[] = [];
+  const context: CommandContext = {
+    env: { ...process.env, ...doubles.env() },
+    cwd: workspace.dir,
+    stdout: (text) => log.push(text),
+    stderr: (text) => log.push(text),
+    fetch: () => Promise.reject(new Error("no network in a replay")),
+  };
+  let refused: string | undefined;
+  let result = "unchanged";
+  let held: SlotName[] = [];
+  try {
+    const outcome = await applyStack(
+      context,
+      { name: "replay", dir: workspace.dir },
+      {
+        now: atMinute(at),
+        initialized: true,
+        onPlan: (plan) => plans.push(plan),
+        mode: guard ? "scheduled" : "revoke",
+      },
+    );
+    result = outcome.result;
+    held = outcome.findings
+      .filter((finding) => finding.severity === "hold")
+      .map((finding) => (/^Slot ([AB])'s/.exec(finding.headline)?.[1] ?? "single") as SlotName);
+  } catch (error) {
+    if (!(error instanceof GuardRefusal)) throw error;
+    refused = error.message;
+  }
+  const appliedPlan = refused === undefined ? plans.at(-1) : undefined;
+  const planned = appliedPlan ? plannedPasswordChanges(appliedPlan) : [];
+  const applied = appliedPasswordSteps(log.join(""));
+  if ((result === "unchanged" || refused !== undefined) && previous !== undefined) {
+    return { at, planned, applied, held, refused, current: previous };
+  }
   const outputs = await workspace.outputs();
   const current = {
     keyId: String(outputs.client_secret_key_id?.value),
     handoffDeadline: minuteOf(String(outputs.handoff_deadline?.value)),
+    previousKeyId: String(outputs.previous_client_secret_key_id?.value),
   };
-  return { at, planned, applied, current };
+  return { at, planned, applied, held, refused, current };
 }
 
-function plannedPasswordChanges(plan: PlanJson): PlannedPasswordChange[] {
+function plannedPasswordChanges(plan: Plan): PlannedPasswordChange[] {
+  const words: Record<string, string[]> = {
+    "replace-create-first": ["create", "delete"],
+    "replace-destroy-first": ["delete", "create"],
+    "replace-forget-old": ["create", "forget"],
+  };
   return (plan.resource_changes ?? [])
-    .filter((c) => c.type === "azuread_application_password" && c.mode === "managed")
-    .filter((c) => !c.change.actions.every((action) => action === "no-op"))
-    .map((c) => ({ address: c.address, actions: [...c.change.actions] }));
+    .filter((c) => c.type === "azuread_application_password" && c.mode === "managed" && c.change.actions !== "no-op")
+    .map((c) => ({ address: c.address, actions: words[c.change.actions] ?? [c.change.actions] }));
 }
 
 /** "<address>: Creation complete after 0s [id=…]" and "<address> (deposed object 1a2b3c4d): Destroying... [id=…]". */

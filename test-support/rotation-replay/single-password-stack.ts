@@ -6,8 +6,7 @@ import { Rotating } from "@cdktf/provider-time/lib/rotating";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { SiteConfig } from "../../config/config-schema";
-import { MiradoreApplication } from "../../constructs/miradore-application";
-import { graphAppRolesFor } from "../../constructs/miradore-stack";
+import { MiradoreApplication, miradoreGraphAppRoles } from "../../constructs";
 
 /** Properties of {@link SinglePasswordStack}. */
 export interface SinglePasswordStackProps {
@@ -37,7 +36,7 @@ export class SinglePasswordStack extends TerraformStack {
     const app = new MiradoreApplication(this, "app", {
       displayName: site.displayName,
       ownerObjectIds: [deployer.objectId],
-      graphAppRoles: graphAppRolesFor(site),
+      graphAppRoles: miradoreGraphAppRoles(site.groupFiltering),
     });
     const rotation = new Rotating(this, "rotation", { rotationDays: site.secret.rotationIntervalDays });
     const password = new ApplicationPassword(this, "password", {

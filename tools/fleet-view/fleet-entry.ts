@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import type { SiteConfig } from "../../config/config-schema";
-import { graphAppRolesFor, stackNameOf } from "../../constructs/miradore-stack";
+import { stackNameOf } from "../../app/site-stack";
+import { miradoreGraphAppRoles } from "../../constructs";
 import { StateLocation, stateLocationOf } from "./state-location";
 
 /** What an operator reviews about one site. Only settings and derived names: no secret ever reaches it. */
@@ -33,7 +34,7 @@ export function fleetEntries(sites: readonly SiteConfig[]): FleetEntry[] {
       tenantId: site.tenantId,
       allowSharedTenant: site.allowSharedTenant,
       displayName: site.displayName,
-      graphPermissions: graphAppRolesFor(site).map(({ value, id }) => ({ value, id })),
+      graphPermissions: miradoreGraphAppRoles(site.groupFiltering).map(({ value, id }) => ({ value, id })),
       secret: { lifetimeDays, rotationIntervalDays, handoffDays, maxRunGapDays, tenantMaxLifetimeDays },
       stackName,
       state: stateLocationOf(site.state, stackName, app),

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import type { StateConfig } from "../../config/config-schema";
-import { configureStateBackend } from "../../constructs/state-backend";
+import { configureStateBackend } from "../../app/state-backend";
 
 /** Where a site's Terraform state lives, as its synthesized stack says. Never includes credentials. */
 export type StateLocation =
@@ -31,7 +31,7 @@ interface SynthesizedTerraformBlock {
 }
 
 /**
- * Asks the stack's own backend code (constructs/state-backend.ts) where the state goes, by configuring a bare
+ * Asks the stack's own backend code (app/state-backend.ts) where the state goes, by configuring a bare
  * stack and reading its Terraform block, so this view can never disagree with what synthesis writes.
  */
 export function stateLocationOf(

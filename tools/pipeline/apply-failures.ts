@@ -32,6 +32,12 @@ export const TRANSIENT_FAILURES: readonly TransientPattern[] = [
       "go-azure-sdk retries 5xx itself; one that outlasts its retries is still an outage, not a configuration error",
   },
   {
+    reason: "the state changed since the plan",
+    pattern: /Saved plan is stale/i,
+    source:
+      "Terraform refuses a saved plan when another run wrote the state after it was made; planning again is the fix",
+  },
+  {
     reason: "timeout",
     pattern:
       /context deadline exceeded|timeout while waiting for state|i\/o timeout|TLS handshake timeout|connection reset by peer/i,

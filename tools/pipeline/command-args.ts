@@ -1,8 +1,9 @@
 // Argument parsing shared by the pipeline commands: node's util.parseArgs, strict, errors as PipelineError.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { type CommandContext, PipelineError } from "./command-context";
+import { writePrivateFile } from "./private-files";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -55,9 +56,10 @@ export function readTextFile(context: CommandContext, path: string, what: string
   }
 }
 
-/** Writes a file only the runner's user can read: plan JSON holds secrets, the rest costs nothing to protect too. */
+/**
+ * Writes a file only the runner's user can read (0600, replacing whatever was there): plan JSON holds secrets, the
+ * rest costs nothing to protect too.
+ */
 export function writeTextFile(context: CommandContext, path: string, text: string): void {
-  const file = resolve(context.cwd, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text, { mode: 0o600 });
+  writePrivateFile(resolve(context.cwd, path), text);
 }

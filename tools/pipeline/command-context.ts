@@ -23,7 +23,18 @@ export function processContext(): CommandContext {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    fetch: (input, init) => fetch(input, init),
+    fetch: async (input, init) => {
+      try {
+        return await fetch(input, init);
+      } catch (error) {
+        // Node's fetch fails with "fetch failed" and the reason (ENOTFOUND, ECONNREFUSED, a TLS error) as its cause.
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const cause = (error as Error).cause as Error | undefined;
+        throw new PipelineError(
+          `cannot reach ${url.origin}: ${cause?.message ?? (error as Error).message}; check the network and the proxy settings`,
+        );
+      }
+    },
   };
 }
 

@@ -1,5 +1,6 @@
-// The body of the single "drift" issue: the plan reviews (plan-review's Markdown, values masked) of the stacks whose
-// refresh found changes made outside Terraform, cut to fit GitHub's issue body limit.
+// The body of the single "drift" issue: per stack, the plan review (plan-review's Markdown, values masked) when its
+// refresh found changes made outside Terraform, and the credentials and grants Terraform does not manage
+// (unmanaged-credentials.ts), cut to fit GitHub's issue body limit.
 import { trackingMarker } from "./tracking-issue";
 
 /** GitHub rejects issue bodies longer than this. */
@@ -11,8 +12,10 @@ const MAX_NAMED_CUT_STACKS = 100;
 
 export interface StackDrift {
   readonly stack: string;
-  /** plan-review Markdown of the refresh-only plan. */
-  readonly review: string;
+  /** plan-review Markdown of the refresh-only plan, when it found changes. */
+  readonly review?: string;
+  /** The unmanaged credentials section, when there are any (or a listing could not be made). */
+  readonly credentials?: string;
 }
 
 export interface DriftReport {
@@ -39,14 +42,17 @@ export function renderDriftReport(
   lines.push(
     `## Miradore: ${drifted.length} ${drifted.length === 1 ? "stack was" : "stacks were"} changed outside Terraform`,
     "",
-    `Found${run} by a refresh-only plan: someone changed the app registration, its consent or its secrets directly (portal, ` +
-      "Graph or another tool). Decide per change: keep it by making the same change in the configuration and merging it, " +
-      "or undo it by letting the next apply restore what the configuration says. This issue closes itself when no drift is left.",
+    `Found${run} by a refresh-only plan and a listing of every credential and grant through Microsoft Graph: someone ` +
+      "changed the app registration, its consent or its secrets directly (portal, Graph or another tool), or added a " +
+      "credential or grant Terraform does not manage. Decide per change: keep it by making the same change in the " +
+      "configuration and merging it, or undo it by letting the next apply restore what the configuration says; remove " +
+      "credentials and grants you do not recognise. This issue closes itself when no drift is left.",
   );
   let budget = GITHUB_ISSUE_BODY_MAX_CHARS - RESERVED_CHARS - lines.join("\n").length;
   const cut: string[] = [];
-  for (const { stack, review } of [...drifted].sort((a, b) => a.stack.localeCompare(b.stack))) {
-    const block = `\n<details open><summary>${stack}</summary>\n\n${review.trim()}\n\n</details>`;
+  for (const { stack, review, credentials } of [...drifted].sort((a, b) => a.stack.localeCompare(b.stack))) {
+    const parts = [review, credentials].filter((p): p is string => p !== undefined && p.trim() !== "");
+    const block = `\n<details open><summary>${stack}</summary>\n\n${parts.map((p) => p.trim()).join("\n\n")}\n\n</details>`;
     if (block.length > budget) {
       cut.push(stack);
       continue;

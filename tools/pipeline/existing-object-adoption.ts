@@ -4,10 +4,9 @@
 // wants to create is looked up in Graph and imported with the provider's import id
 // (`/servicePrincipals/{resource}/appRoleAssignedTo/{id}`, `/servicePrincipals/{id}`); the next apply then only
 // creates what is really missing.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { type CommandContext, PipelineError } from "./command-context";
 import { type GraphClient } from "./graph-client";
+import { withPrivateFolder } from "./private-files";
 import { runTerraform } from "./terraform-cli";
 
 interface PlanJson {
@@ -58,17 +57,15 @@ export async function adoptExistingObjects(
   dir: string,
   graph: GraphClient,
 ): Promise<string[]> {
-  const planFile = "adopt-existing.tfplan";
-  let plan: PlanJson;
-  try {
+  // The plan file holds the state's secrets: it lives in a private folder (0700), deleted right after; its JSON is
+  // parsed in memory, never written or printed.
+  const plan = await withPrivateFolder(context, "miradore-adopt", async (folder) => {
+    const planFile = folder.file("tfplan");
     await runTerraform(context, dir, ["plan", "-input=false", "-no-color", "-lock=false", `-out=${planFile}`]);
-    // The plan JSON holds the state's secrets: parsed in memory, never written or printed.
-    plan = JSON.parse(
+    return JSON.parse(
       (await runTerraform(context, dir, ["show", "-json", "-no-color", planFile], { capture: true })).stdout,
     ) as PlanJson;
-  } finally {
-    rmSync(join(dir, planFile), { force: true });
-  }
+  });
   const creates = plannedCreates(plan);
   const adopted: string[] = [];
   for (const create of creates) {

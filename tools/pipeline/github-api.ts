@@ -12,6 +12,16 @@ export interface GitHubApi {
 
 const MAX_PAGES = 50;
 
+/** GitHub answered with an error status; `status` lets a caller tell "already exists" (422) from a failure. */
+export class GitHubApiError extends PipelineError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 export function gitHubApi(context: CommandContext): GitHubApi {
   const token = requiredEnv(context, "GITHUB_TOKEN", "the workflow passes github.token");
   const repository = requiredEnv(context, "GITHUB_REPOSITORY", "GitHub Actions sets it");
@@ -31,7 +41,7 @@ export function gitHubApi(context: CommandContext): GitHubApi {
     if (!response.ok) {
       // GitHub's error message says which permission is missing; it never echoes the token.
       const detail = ((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.statusText;
-      throw new PipelineError(`GitHub API ${method} ${path} answered ${response.status}: ${detail}`);
+      throw new GitHubApiError(`GitHub API ${method} ${path} answered ${response.status}: ${detail}`, response.status);
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
   }

@@ -10,14 +10,19 @@ import { PipelineError } from "./command-context";
 const READS = 5;
 const READ_INTERVAL_MS = 200;
 
-/** Rejects when the stack in `dir` keeps its state in a local file that exists but is empty or not complete JSON. */
-export async function assertLocalStateReadable(dir: string): Promise<void> {
+/** The absolute path of the local state file of the stack in `dir`; `undefined` when its state is elsewhere. */
+export function localStateFile(dir: string): string | undefined {
   const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as {
     terraform?: { backend?: { local?: { path?: string } } };
   };
   const local = config.terraform?.backend?.local;
-  if (!local) return;
-  const file = resolve(dir, local.path ?? "terraform.tfstate");
+  return local ? resolve(dir, local.path ?? "terraform.tfstate") : undefined;
+}
+
+/** Rejects when the stack in `dir` keeps its state in a local file that exists but is empty or not complete JSON. */
+export async function assertLocalStateReadable(dir: string): Promise<void> {
+  const file = localStateFile(dir);
+  if (!file) return;
   let text = "";
   for (let read = 1; read <= READS; read++) {
     if (!existsSync(file)) return;

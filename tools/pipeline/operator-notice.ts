@@ -1,8 +1,12 @@
-// The operator notice: the body of the single "secret rotation" issue, from `expiry-check --json` output. Dates,
-// key ids and instructions only; it is a function of the secrets' dates, not of the day it is rendered, so a daily
-// run leaves the issue (and the operator's ticked boxes) untouched until something changes.
+// The operator notice: the body of the single "secret rotation" issue, from `expiry-check --json` output and each
+// stack's apply result. Dates, key ids and instructions only; it is a function of the secrets' dates and the runs'
+// results, not of the day it is rendered, so a daily run leaves the issue (and the operator's ticked boxes) untouched
+// until something changes. Every stack the run was meant to check appears: one whose apply failed is shown with its
+// secrets' expiry from the last state it has, and one the run has no data for is named as such.
 import { z } from "zod";
 import { PipelineError } from "./command-context";
+import type { ApplyRecord } from "./apply-records";
+import { escapeMarkdown } from "../plan-review/markdown";
 import { trackingMarker } from "./tracking-issue";
 
 const dated = z.object({ date: z.string(), daysFromNow: z.number() });
@@ -30,8 +34,13 @@ export interface OperatorNotice {
   readonly stacks: readonly ExpiryStackStatus[];
 }
 
-/** Parses `expiry-check --json` output; its own "bad input" answer (exit code 2) becomes a PipelineError. */
-export function parseExpiryReport(text: string, source: string): { now: string; stacks: ExpiryStackStatus[] } {
+/** `expiry-check --json` output: the stacks' statuses, or why the check could not run (its exit code 2 answer). */
+export type ExpiryReport =
+  | { readonly now: string; readonly stacks: ExpiryStackStatus[] }
+  | { readonly now?: undefined; readonly stacks: []; readonly error: string };
+
+/** Parses `expiry-check --json` output; its "bad input" answer (exit code 2) is returned as such. */
+export function parseExpiryReport(text: string, source: string): ExpiryReport {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -47,28 +56,56 @@ export function parseExpiryReport(text: string, source: string): { now: string; 
       `${source}: ${issue.path.join(".") || "(root)"} ${issue.message}; expected expiry-check --json output`,
     );
   }
-  if ("error" in parsed.data) throw new PipelineError(`expiry-check rejected its input: ${parsed.data.error}`);
+  if ("error" in parsed.data) return { stacks: [], error: parsed.data.error };
   return parsed.data;
 }
 
 const day = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 const code = (text: string) => `\`${text.replace(/`/g, "")}\``;
 
+/** What the run knows besides the secrets' dates. */
+export interface RunResults {
+  /** Each stack's apply result, by stack (absent: the job left none). */
+  readonly records?: ReadonlyMap<string, ApplyRecord>;
+  /** Every stack the run was meant to check (the workflow's matrix). */
+  readonly expected?: readonly string[];
+  /** Why the expiry check could not read the outputs, when it could not. */
+  readonly expiryError?: string;
+}
+
 /** Renders the notice for the stacks that need attention; `runUrl` links the run that checked. */
 export function renderOperatorNotice(
   stacks: readonly ExpiryStackStatus[],
   checkedAt: string,
   runUrl?: string,
+  results: RunResults = {},
 ): OperatorNotice {
-  const urgent = stacks.filter((s) => s.verdict === "expiring");
-  const handoffs = stacks.filter((s) => s.verdict === "handoff-pending");
-  const attention = [...urgent, ...handoffs];
+  const records = results.records ?? new Map<string, ApplyRecord>();
+  const byStack = new Map(stacks.map((s) => [s.stack, s]));
+  const failed = [...records.values()]
+    .filter((r) => r.result === "failed")
+    .sort((a, b) => a.stack.localeCompare(b.stack));
+  const named = new Set([...byStack.keys(), ...records.keys()]);
+  const missing = (results.expected ?? []).filter(
+    (stack) => !byStack.has(stack) && records.get(stack)?.result !== "failed",
+  );
+  const failedStacks = new Set(failed.map((r) => r.stack));
+  const urgent = stacks.filter((s) => s.verdict === "expiring" && !failedStacks.has(s.stack));
+  const held = [...records.values()].filter(
+    (r) => r.result === "held" && byStack.has(r.stack) && !failedStacks.has(r.stack),
+  );
+  const heldStacks = new Set(held.map((r) => r.stack));
+  const handoffs = stacks.filter(
+    (s) => s.verdict === "handoff-pending" && !failedStacks.has(s.stack) && !heldStacks.has(s.stack),
+  );
+  const attention = [...urgent, ...handoffs, ...held.map((r) => byStack.get(r.stack)!)];
+  const total = new Set([...named, ...missing]).size;
   const lines = [trackingMarker("secret-rotation")];
-  if (attention.length === 0) {
+  if (attention.length === 0 && failed.length === 0 && missing.length === 0) {
     lines.push(
       "## Miradore client secrets: nothing to do",
       "",
-      `Checked ${day(checkedAt)}${runUrl ? ` by [this run](${runUrl})` : ""}: no handoff is pending and no secret expires soon in ${stacks.length} ${stacks.length === 1 ? "stack" : "stacks"}. Closed automatically; the scheduled run reopens it when there is something to do.`,
+      `Checked ${day(checkedAt)}${runUrl ? ` by [this run](${runUrl})` : ""}: no handoff is pending and no secret expires soon in ${total} ${total === 1 ? "stack" : "stacks"}. Closed automatically; the scheduled run reopens it when there is something to do.`,
     );
     return { state: "closed", markdown: `${lines.join("\n")}\n`, stacks: [] };
   }
@@ -78,11 +115,60 @@ export function renderOperatorNotice(
     "This issue is kept up to date by the scheduled rotation workflow and closes itself when nothing is left to do. " +
       "It never contains a secret: read the secret from Terraform state as shown below and paste it only into Miradore.",
   );
+  for (const record of failed) lines.push("", ...failedBlock(record, byStack.get(record.stack)));
+  for (const stack of missing) lines.push("", ...noDataBlock(stack, results.expiryError));
   for (const s of urgent) lines.push("", ...urgentBlock(s));
+  for (const record of held) lines.push("", ...heldBlock(record, byStack.get(record.stack)!));
   for (const s of handoffs) lines.push("", ...handoffBlock(s));
-  const fine = stacks.length - attention.length;
+  const fine = total - attention.length - failed.length - missing.length;
   if (fine > 0) lines.push("", `${fine} other ${fine === 1 ? "stack is" : "stacks are"} fine.`);
   return { state: "open", markdown: `${lines.join("\n")}\n`, stacks: attention };
+}
+
+/** The secrets of a stack as its last state says, in one line; or that there is no state to say it. */
+function secretsLine(s: ExpiryStackStatus | undefined): string {
+  if (!s) return "- Its secrets' dates are not known: the state has none (was it ever deployed?).";
+  return (
+    `- From its last state: the current secret${s.current.keyId ? ` ${code(s.current.keyId)}` : ""} was made ` +
+    `${day(s.current.start.date)} and expires **${day(s.current.end.date)}**; ` +
+    `the previous one expires ${day(s.previous.end.date)}.`
+  );
+}
+
+function failedBlock(record: ApplyRecord, s: ExpiryStackStatus | undefined): string[] {
+  return [
+    `### ${code(record.stack)}: the pipeline could not apply it`,
+    "",
+    // Without the run's date: the body stays the same while the failure does, so the issue is not rewritten daily.
+    `- The last run failed: ${record.reasons.map(escapeMarkdown).join(" ") || "no reason was recorded"}`,
+    secretsLine(s),
+    ...(s?.warnings ?? []).map((w) => `- ⚠️ ${w}`),
+    "- Until it applies, no rotation happens for this stack, and its secrets run out at the dates above: fix what the " +
+      "failure says (the run's log has Terraform's error), then run the rotation workflow by hand for this stack.",
+  ];
+}
+
+function noDataBlock(stack: string, expiryError: string | undefined): string[] {
+  return [
+    `### ${code(stack)}: no data from this run`,
+    "",
+    "- The run was meant to check this stack, but left neither its outputs nor its apply result" +
+      (expiryError ? ` (the expiry check could not read the outputs: ${escapeMarkdown(expiryError)})` : "") +
+      ": its job may have been cancelled or failed before reading the state. Look at the run's log, and run the " +
+      "rotation workflow again; until then nothing here says how long its secrets stay valid.",
+  ];
+}
+
+function heldBlock(record: ApplyRecord, s: ExpiryStackStatus): string[] {
+  return [
+    `### ${code(record.stack)}: a rotation is held: paste the newest client secret into Miradore now`,
+    "",
+    ...record.reasons.map((reason) => `- ⏸️ ${escapeMarkdown(reason)}`),
+    secretsLine(s),
+    "- The held rotation waits until Miradore may no longer use the secret it would delete; pasting the newest " +
+      `secret (see below) ends the wait at the next run after its handoff deadline, **${day(s.handoff.deadline.date)}**.`,
+    ...handoffBlock(s).slice(3),
+  ];
 }
 
 function handoffBlock(s: ExpiryStackStatus): string[] {

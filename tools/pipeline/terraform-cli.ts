@@ -2,7 +2,9 @@
 // PATH) and the folder from the synthesized stack, so tests can run the same code against the provider doubles.
 import { spawn } from "node:child_process";
 import { type CommandContext, PipelineError } from "./command-context";
-import { assertLocalStateReadable } from "./local-state-check";
+import { assertLocalStateReadable, localStateFile } from "./local-state-check";
+import { restrictToOwner, withOwnerOnlyUmask } from "./private-files";
+import { copyCommittedLockFile } from "./provider-lock-file";
 
 export interface TerraformRun {
   readonly exitCode: number;
@@ -26,6 +28,8 @@ export class TerraformFailure extends PipelineError {
     message: string,
     readonly exitCode: number,
     readonly errorOutput: string,
+    /** The Terraform command that failed (`plan`, `apply`, …). */
+    readonly command: string,
   ) {
     super(message);
   }
@@ -56,8 +60,9 @@ function withLockTimeout(context: CommandContext, command: string, timeout: stri
 
 /**
  * `terraform <args>` in `dir`; rejects with a TerraformFailure naming the command on an unexpected exit code.
- * Commands that write state (apply, import) wait for a lock another run holds, up to {@link lockTimeout}: set through
- * Terraform's TF_CLI_ARGS_<command> so every caller gets it.
+ * Commands that lock the state (plan, apply, import) wait for a lock another run holds, up to {@link lockTimeout}:
+ * set through Terraform's TF_CLI_ARGS_<command> so every caller gets it. Terraform runs with umask 077: the local
+ * state, its backup and plan files it creates are readable by the runner's user only.
  */
 export function runTerraform(
   context: CommandContext,
@@ -72,13 +77,16 @@ export function runTerraform(
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
+    TF_CLI_ARGS_plan: withLockTimeout(context, "plan", timeout),
     TF_CLI_ARGS_apply: withLockTimeout(context, "apply", timeout),
     TF_CLI_ARGS_import: withLockTimeout(context, "import", timeout),
   };
   const accepted = new Set([0, ...(options.acceptExitCodes ?? [])]);
   const shown = `terraform ${args.join(" ")}`;
   return new Promise((resolveRun, reject) => {
-    const child = spawn(binary, [...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = withOwnerOnlyUmask(() =>
+      spawn(binary, [...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] }),
+    );
     const chunks: Buffer[] = [];
     let errorOutput = "";
     child.stdout.on("data", (chunk: Buffer) =>
@@ -100,14 +108,41 @@ export function runTerraform(
       const exitCode = code ?? 1;
       const how = signal ? `was stopped by ${signal}` : `exited with ${exitCode}`;
       if (!accepted.has(exitCode) || signal)
-        reject(new TerraformFailure(`${shown} ${how} in ${dir}`, exitCode, errorOutput));
+        reject(new TerraformFailure(`${shown} ${how} in ${dir}`, exitCode, errorOutput, args[0] ?? "terraform"));
       else resolveRun({ exitCode, stdout: Buffer.concat(chunks).toString("utf8") });
     });
   });
 }
 
-/** `terraform init` without prompts; the backend (local or azurerm with Entra ID auth) comes from cdk.tf.json. */
-export async function terraformInit(context: CommandContext, dir: string): Promise<void> {
+export interface TerraformInitOptions {
+  /**
+   * The run only reads state (plan, drift check): init takes no state lock either, so an identity that may only read
+   * the state container (Storage Blob Data Reader) can run it.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * `terraform init` without prompts; the backend (local or azurerm with Entra ID auth) comes from cdk.tf.json. With a
+ * committed provider lock file at the repository root, its entries for the stack are copied in first and init only
+ * verifies against them (`-lockfile=readonly`). A local state file (and its backup) left readable to others by an
+ * earlier version is made owner-only first.
+ */
+export async function terraformInit(
+  context: CommandContext,
+  dir: string,
+  options: TerraformInitOptions = {},
+): Promise<void> {
   await assertLocalStateReadable(dir);
-  await runTerraform(context, dir, ["init", "-input=false", "-no-color"]);
+  const state = localStateFile(dir);
+  if (state) restrictToOwner([state, `${state}.backup`]);
+  const locked = copyCommittedLockFile(context, dir);
+  await runTerraform(context, dir, [
+    "init",
+    "-input=false",
+    "-no-color",
+    ...(locked ? ["-lockfile=readonly"] : []),
+    ...(options.readOnly ? ["-lock=false"] : []),
+  ]);
 }

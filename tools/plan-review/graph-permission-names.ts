@@ -1,6 +1,6 @@
 // Names the Microsoft Graph permissions a reviewer knows, from the project's Graph facts; any other API permission
 // is named by its ids.
-import { GRAPH_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from "../../constructs/graph-facts";
+import { GRAPH_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from "../../constructs";
 import { code, shown } from "./markdown";
 import type { Masked } from "./masked-value";
 

@@ -26,3 +26,11 @@ export function shown(value: Masked | undefined): string {
   }
   return code(typeof value === "string" ? value : formatMasked(value));
 }
+
+/**
+ * Text that is not ours (names and values the guard quotes from the plan) as plain Markdown text: characters that
+ * would start emphasis, code, a link, HTML or a table cell are escaped, and it stays on one line.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r?\n/g, " ").replace(/[\\`*_[\]<>|]/g, (character) => `\\${character}`);
+}

@@ -93,7 +93,23 @@ export const planSchema = z.object({
     { outputs: outputDeclarationsSchema },
     { error: "must be an object: every plan has one (is this a state file? run `terraform show -json <planfile>`)" },
   ),
-  configuration: z.object({ root_module: z.object({ outputs: outputDeclarationsSchema }).optional() }).optional(),
+  configuration: z
+    .object({
+      root_module: z.object({ outputs: outputDeclarationsSchema }).optional(),
+      // Provider blocks as written (expressions); the apply guard reads the azuread provider's literal tenant_id.
+      provider_config: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+  // The state the plan starts from (refreshed). The apply guard reads dates and key ids from it, never values.
+  prior_state: z
+    .object({
+      values: z
+        .object({
+          root_module: z.object({ resources: z.array(z.looseObject({ address: z.string() })).optional() }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   // Terraform 1.14 actions (`action` blocks) that the apply will invoke.
   action_invocations: z.array(z.object({ address: z.string() })).optional(),
   complete: z.boolean().optional(),

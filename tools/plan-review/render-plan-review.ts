@@ -9,12 +9,14 @@ import {
 } from "./action-words";
 import { BudgetedDocument, type BudgetedBlock } from "./budgeted-document";
 import { ATTRIBUTES_EXPLAINED_BY_FINDINGS, identityFindings } from "./identity-findings";
-import { code, plural, shown } from "./markdown";
+import { code, escapeMarkdown, plural, shown } from "./markdown";
 import { field, formatMasked, Hidden, maskValue, type Masked } from "./masked-value";
 import { parsePlan } from "./parse-plan";
 import { PlanReviewOptionsError } from "./plan-review-errors";
 import type { OutputChange, Plan } from "./plan-schema";
 import { countChanges, NO_CHANGES_LINE, summaryLine } from "./plan-summary";
+import { minuteOf } from "../../rotation/minutes";
+import { guardPlan, type GuardFinding } from "../secret-guard/secret-guard";
 import { toPlannedChange, type PlannedChange } from "./planned-change";
 
 export interface PlanReviewOptions {
@@ -35,6 +37,12 @@ export interface PlanReviewOptions {
    * @default 65536 - GitHub's limit for the body of a pull-request comment
    */
   readonly maxChars?: number;
+
+  /**
+   * When the plan is judged by the apply guard (whether a handoff is still pending).
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 export const GITHUB_COMMENT_MAX_CHARS = 65536;
@@ -57,8 +65,9 @@ export function planReviewMarker(stack: string): string {
  * @throws PlanReviewOptionsError when an option is out of range
  */
 export function renderPlanReview(plan: unknown, options: PlanReviewOptions): string {
-  const { stack, maxChanges, maxChars } = checkedOptions(options);
+  const { stack, maxChanges, maxChars, now } = checkedOptions(options);
   const parsed = parsePlan(plan);
+  const guard = guardPlan(parsed, { now: minuteOf(now.toISOString()), stack });
   const changes = (parsed.resource_changes ?? []).map(toPlannedChange);
   const listed = changes.filter(
     (c) => c.kind !== "no-op" || c.previousAddress !== undefined || c.importing !== undefined,
@@ -70,6 +79,8 @@ export function renderPlanReview(plan: unknown, options: PlanReviewOptions): str
 
   const doc = new BudgetedDocument(maxChars, maxChanges);
   doc.addFixed(planReviewMarker(stack));
+  // What the apply guard finds comes first: whether this plan would cut Miradore off.
+  for (const finding of guard.findings) doc.addFixed(guardLine(finding));
   const version = parsed.terraform_version ? ` (Terraform ${parsed.terraform_version})` : "";
   doc.addFixed(`### Terraform plan for ${code(stack)}${version}`);
   const nothingToDo = [listed, outputs, deferred, drift, invocations].every((list) => list.length === 0);
@@ -84,8 +95,10 @@ export function renderPlanReview(plan: unknown, options: PlanReviewOptions): str
 
   const critical: BudgetedBlock[] = [];
   const rest = new Map<string, BudgetedBlock[]>();
+  const endangered = new Map(guard.findings.filter((f) => f.address).map((f) => [f.address!, f]));
   for (const change of listed) {
-    const findings = identityFindings(change);
+    const danger = endangered.get(change.address);
+    const findings = danger ? [endangeredSecretLine(danger)] : identityFindings(change);
     if (findings.length > 0) {
       critical.push({ render: () => changeBlock(change, findings), critical: true });
     } else {
@@ -124,8 +137,21 @@ export function renderPlanReview(plan: unknown, options: PlanReviewOptions): str
   return doc.toString();
 }
 
+/** A guard finding as the review's lead: a quote block, marked by how serious it is. */
+function guardLine(finding: GuardFinding): string {
+  const mark = { refuse: "⛔ **Refused on apply.**", hold: "⏸️ **Held on apply.**", notice: "⚠️" }[finding.severity];
+  return `> ${mark} **${escapeMarkdown(finding.headline)}** ${escapeMarkdown(finding.detail)}`;
+}
+
+/** The bullet of a password the guard protects: never "created before deleted", which would reassure. */
+function endangeredSecretLine(finding: GuardFinding): string {
+  return finding.severity === "hold"
+    ? "Its slot's rotation is held on apply: this secret is not deleted in this run (see the top of this review)."
+    : `**${escapeMarkdown(finding.headline)}** (see the top of this review).`;
+}
+
 function checkedOptions(options: PlanReviewOptions): Required<PlanReviewOptions> {
-  const { stack, maxChanges = DEFAULT_MAX_CHANGES, maxChars = GITHUB_COMMENT_MAX_CHARS } = options;
+  const { stack, maxChanges = DEFAULT_MAX_CHANGES, maxChars = GITHUB_COMMENT_MAX_CHARS, now = new Date() } = options;
   // The name goes into an HTML comment and a heading: nothing there may end the comment or start markup.
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(stack)) {
     throw new PlanReviewOptionsError(
@@ -140,7 +166,8 @@ function checkedOptions(options: PlanReviewOptions): Required<PlanReviewOptions>
       `maxChars is ${maxChars}, but must be a whole number from ${MIN_MAX_CHARS} to ${GITHUB_COMMENT_MAX_CHARS} (GitHub's comment limit)`,
     );
   }
-  return { stack, maxChanges, maxChars };
+  if (Number.isNaN(now.getTime())) throw new PlanReviewOptionsError("now is not a date");
+  return { stack, maxChanges, maxChars, now };
 }
 
 function changeBlock(change: PlannedChange, findings: readonly string[]): string {

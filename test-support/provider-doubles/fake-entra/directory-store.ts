@@ -32,6 +32,34 @@ export interface PasswordCredential {
   readonly hint: string;
 }
 
+/** A certificate credential (Graph's keyCredential). */
+export interface KeyCredential {
+  readonly keyId: string;
+  readonly displayName: string | null;
+  /** e.g. `AsymmetricX509Cert`. */
+  readonly type: string;
+  /** e.g. `Verify`. */
+  readonly usage: string;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+  /** The certificate's thumbprint, base64, as Graph sets it by default. */
+  readonly customKeyIdentifier: string | null;
+  /** The public certificate (base64 DER): Graph returns it only when `$select` names keyCredentials. */
+  readonly key: string | null;
+}
+
+/** A delegated permission grant (Graph's oAuth2PermissionGrant): `clientId` is the service principal that may act. */
+export interface OAuth2PermissionGrant {
+  readonly id: string;
+  readonly clientId: string;
+  /** `AllPrincipals` (admin consent for everyone) or `Principal` (one user, `principalId`). */
+  readonly consentType: "AllPrincipals" | "Principal";
+  readonly principalId: string | null;
+  readonly resourceId: string;
+  /** Space-separated delegated permissions, e.g. `User.Read Mail.Read`. */
+  readonly scope: string;
+}
+
 export interface FederatedIdentityCredential {
   readonly id: string;
   name: string;
@@ -48,6 +76,7 @@ export interface DirectoryApplication {
   signInAudience: string;
   appRoles: DirectoryAppRole[];
   passwordCredentials: PasswordCredential[];
+  keyCredentials: KeyCredential[];
   federatedIdentityCredentials: FederatedIdentityCredential[];
   /** The Terraform arguments last written for the object (what the portal would show as its settings). */
   settings: Record<string, unknown>;
@@ -58,6 +87,9 @@ export interface DirectoryServicePrincipal {
   readonly appId: string;
   displayName: string;
   appRoles: DirectoryAppRole[];
+  /** Credentials on the service principal itself (the portal does not show them; Graph and PowerShell add them). */
+  passwordCredentials: PasswordCredential[];
+  keyCredentials: KeyCredential[];
   /** Pre-seeded by Microsoft in every tenant (Microsoft Graph): never created or deleted by Terraform. */
   readonly builtIn?: boolean;
   settings: Record<string, unknown>;
@@ -71,6 +103,7 @@ export interface AppRoleAssignment {
   readonly principalDisplayName: string;
   readonly resourceId: string;
   readonly resourceDisplayName: string;
+  readonly createdDateTime?: string;
 }
 
 export interface TenantDocument {
@@ -80,6 +113,7 @@ export interface TenantDocument {
   applications: Record<string, DirectoryApplication>;
   servicePrincipals: Record<string, DirectoryServicePrincipal>;
   appRoleAssignments: AppRoleAssignment[];
+  oauth2PermissionGrants: OAuth2PermissionGrant[];
 }
 
 function seedTenant(tenantId: string): TenantDocument {
@@ -96,10 +130,13 @@ function seedTenant(tenantId: string): TenantDocument {
         displayName: "Microsoft Graph",
         builtIn: true,
         appRoles: MICROSOFT_GRAPH_APP_ROLES.map((r) => ({ ...r, allowedMemberTypes: ["Application"], enabled: true })),
+        passwordCredentials: [],
+        keyCredentials: [],
         settings: {},
       },
     },
     appRoleAssignments: [],
+    oauth2PermissionGrants: [],
   };
 }
 
@@ -107,7 +144,8 @@ export function tenantFile(root: string, tenantId: string): string {
   return join(root, "tenants", `${tenantId}.json`);
 }
 
-function writeJsonAtomically(file: string, value: unknown): void {
+/** Writes a JSON file under a temporary name, then renames it: a reader never sees half a file. */
+export function writeJsonAtomically(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
   renameSync(tmp, file);
@@ -137,15 +175,21 @@ export function updateTenant<T>(root: string, tenantId: string, change: (doc: Te
 
 /** Objects Terraform (or a test) created, credentials included: everything except what Microsoft pre-seeds. */
 export function createdObjectCount(doc: TenantDocument): number {
-  const credentials = Object.values(doc.applications).reduce(
-    (n, a) => n + a.passwordCredentials.length + a.federatedIdentityCredentials.length,
-    0,
-  );
+  const credentials =
+    Object.values(doc.applications).reduce(
+      (n, a) => n + a.passwordCredentials.length + a.keyCredentials.length + a.federatedIdentityCredentials.length,
+      0,
+    ) +
+    Object.values(doc.servicePrincipals).reduce(
+      (n, sp) => n + sp.passwordCredentials.length + sp.keyCredentials.length,
+      0,
+    );
   return (
     Object.keys(doc.applications).length +
     credentials +
     Object.values(doc.servicePrincipals).filter((sp) => !sp.builtIn).length +
-    doc.appRoleAssignments.length
+    doc.appRoleAssignments.length +
+    doc.oauth2PermissionGrants.length
   );
 }
 
@@ -170,8 +214,9 @@ export function writeClock(root: string, now: Date): void {
 
 /**
  * One rule of `<root>/faults.json` (`{ "rules": [...] }`): when a call matches `operation` and `type`, count it in
- * `seen`; from the `nth` match on (every match when `nth` is absent), for `times` matches (default 1), wait `delayMs`,
- * then fail with the diagnostic `summary` / `error` (its detail) if `error` is given. Presets with the real provider's
+ * `seen`; from the `nth` match on (every match when `nth` is absent), for `times` matches (default 1), wait `delayMs`
+ * and until the gate `holdUntilReleased` is released (see {@link releaseGate}), then fail with the diagnostic
+ * `summary` / `error` (its detail) if `error` is given. Presets with the real provider's
  * texts: fake-entra/provider-faults.ts.
  */
 export interface FaultRule {
@@ -185,6 +230,11 @@ export interface FaultRule {
   /** The diagnostic's detail; no error when absent (a delay only). */
   readonly error?: string;
   readonly delayMs?: number;
+  /**
+   * A gate's name: the call waits until the test releases it. Unlike a delay, this holds Terraform (and its state lock)
+   * for exactly as long as the test needs, however slow the machine.
+   */
+  readonly holdUntilReleased?: string;
   seen?: number;
 }
 
@@ -192,6 +242,7 @@ export interface TriggeredFault {
   readonly summary?: string;
   readonly error?: string;
   readonly delayMs?: number;
+  readonly holdUntilReleased?: string;
 }
 
 export function writeFaults(root: string, rules: readonly FaultRule[]): void {
@@ -219,8 +270,31 @@ export function takeFault(root: string, operation: FaultRule["operation"], type:
     const active =
       rule.nth === undefined && rule.times === undefined ? true : seen >= first && seen < first + (rule.times ?? 1);
     if (triggered === undefined && active)
-      triggered = { summary: rule.summary, error: rule.error, delayMs: rule.delayMs };
+      triggered = {
+        summary: rule.summary,
+        error: rule.error,
+        delayMs: rule.delayMs,
+        holdUntilReleased: rule.holdUntilReleased,
+      };
   }
   writeJsonAtomically(file, doc);
   return triggered;
+}
+
+// ---- gates (FaultRule.holdUntilReleased) ----
+
+function gateFile(root: string, gate: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(gate))
+    throw new Error(`gate name ${JSON.stringify(gate)}: letters, digits, - and _ only`);
+  return join(root, "gates", `${gate}.released`);
+}
+
+/** Lets every call held by `gate` go on (and any later one: a released gate stays open). */
+export function releaseGate(root: string, gate: string): void {
+  mkdirSync(join(root, "gates"), { recursive: true });
+  writeFileSync(gateFile(root, gate), "");
+}
+
+export function isGateReleased(root: string, gate: string): boolean {
+  return existsSync(gateFile(root, gate));
 }

@@ -65,3 +65,11 @@ export function permissionDenied(type: string, nth = 1, times = 1): FaultRule {
 export function delayed(operation: FaultRule["operation"], type: string, delayMs: number, nth = 1): FaultRule {
   return { operation, type, nth, delayMs };
 }
+
+/**
+ * A call that waits until the test releases `gate` (ProviderDoubles.releaseGate), then succeeds: Terraform, and the
+ * state lock it holds, stay in the middle of an apply for exactly as long as the test needs.
+ */
+export function held(operation: FaultRule["operation"], type: string, gate: string, nth = 1): FaultRule {
+  return { operation, type, nth, holdUntilReleased: gate };
+}

@@ -1,55 +1,43 @@
 // ci:force-rotate: a rotation now, for one stack. keep: a new secret in the slot Miradore is not using (the usual
-// handoff follows); refused while a handoff is pending, because Miradore may still use the secret keep would delete.
-// revoke (a leak): both slots replaced, so both old secrets are deleted and Miradore is cut off until the new secret
-// is pasted.
+// handoff follows); the apply guard refuses it while a handoff is pending, because Miradore may still use the secret
+// keep would delete. revoke (a leak): both slots replaced, so both old secrets are deleted and Miradore is cut off
+// until the new secret is pasted (the guard lets a revoke through on purpose); then the app's passwords and
+// certificates Terraform does not manage are removed too (unmanaged-credentials.ts), and anything else outside
+// Terraform is listed for an administrator.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CommandContext, PipelineError } from "../command-context";
+import { type CommandContext } from "../command-context";
 import { oneOf, parseCommandArgs, required } from "../command-args";
-import { addressesToReplace, currentSlot, FORCED_ROTATION_MODES, slotRotationAddresses } from "../rotation-addresses";
+import { addressesToReplace, currentSlot, FORCED_ROTATION_MODES, slotAddresses } from "../rotation-addresses";
 import { findStack, outDirOf } from "../stack-manifest";
 import { runTerraform, terraformInit } from "../terraform-cli";
-import { applyStack } from "./apply";
+import { removeUnmanagedCredentials } from "../unmanaged-credentials";
+import { applyWithRecord, nowOption } from "./apply";
 
 export async function forceRotateCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("force-rotate", argv, {
     stack: { type: "string" },
     mode: { type: "string" },
     "out-dir": { type: "string" },
+    "result-file": { type: "string" },
     now: { type: "string" },
   });
   const stack = findStack(outDirOf(context, values["out-dir"]), required("force-rotate", "stack", values.stack));
   const mode = oneOf("force-rotate", "mode", required("force-rotate", "mode", values.mode), FORCED_ROTATION_MODES);
+  const now = nowOption("force-rotate", values.now);
 
-  const addresses = slotRotationAddresses(stack.name, JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8")));
+  const addresses = slotAddresses(stack.name, JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8")));
   await terraformInit(context, stack.dir);
-  // The state JSON holds the passwords' values: it stays in memory and only two rotation times are read from it.
+  // The state JSON holds the passwords' values: it stays in memory and only two start dates are read from it.
   const state = await runTerraform(context, stack.dir, ["show", "-json", "-no-color"], { capture: true });
-  const stateJson = JSON.parse(state.stdout);
-  const current = currentSlot(stack.name, addresses, stateJson);
-  if (mode === "keep") refuseDuringHandoff(stack.name, stateJson, values.now ? new Date(values.now) : new Date());
+  const current = currentSlot(stack.name, addresses, JSON.parse(state.stdout));
   const replace = addressesToReplace(mode, addresses, current);
   context.stdout(
     `${stack.name}: forced rotation (${mode}); current slot ${current.toUpperCase()}; replacing ${replace.join(", ")}\n`,
   );
-  await applyStack(context, stack, replace);
+  await applyWithRecord(context, stack, { mode, replace, now }, values["result-file"]);
+  // A leak's other ways in: passwords and certificates on the app that Terraform does not manage (and a report of what
+  // a revoke never removes). Only after the apply, so the new secrets exist before anything else is removed.
+  if (mode === "revoke") await removeUnmanagedCredentials(context, stack);
   return 0;
-}
-
-/** keep deletes the previous secret: only safe once Miradore has been moved to the newest (the handoff is over). */
-function refuseDuringHandoff(stack: string, state: unknown, now: Date): void {
-  const deadline = (state as { values?: { outputs?: { handoff_deadline?: { value?: unknown } } } }).values?.outputs
-    ?.handoff_deadline?.value;
-  if (typeof deadline !== "string" || Number.isNaN(Date.parse(deadline))) {
-    throw new PipelineError(
-      `stack ${stack}: the state has no handoff_deadline output; deploy the stack before forcing a rotation`,
-    );
-  }
-  if (Number.isNaN(now.getTime())) throw new PipelineError(`--now is not a date`);
-  if (now.getTime() < Date.parse(deadline)) {
-    throw new PipelineError(
-      `stack ${stack}: a handoff is pending until ${deadline}: Miradore may still use the previous secret, which a keep ` +
-        "rotation would delete. Paste the newest secret into Miradore and run again after the deadline, or use revoke if a secret leaked",
-    );
-  }
 }

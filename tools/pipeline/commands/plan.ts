@@ -1,11 +1,14 @@
 // ci:plan: `terraform plan` of one stack, saved, then `terraform show -json` of it into a file for plan-review.
-// The JSON holds the state's secrets: it is written with mode 0600 and must never be uploaded; only the rendered
-// review (values masked) leaves the job. PR plans and drift checks never write state, so they take no state lock:
-// they neither wait for nor block an apply, and a read-only identity can run them.
+// The plan file and the JSON hold the state's secrets: the plan file lives in a private temporary folder (0700) that
+// is deleted when the command ends, the JSON is written with mode 0600 and must never be uploaded; only the rendered
+// review (values masked) leaves the job. PR plans and drift checks never write state, so neither init nor plan takes
+// a state lock: they neither wait for nor block an apply, and a read-only identity (the plan identity, with Storage
+// Blob Data Reader on the state container) can run them.
 import { type CommandContext } from "../command-context";
 import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { setStepOutputs } from "../github-output";
 import { driftedObjects, plannedChanges } from "../plan-changes";
+import { withPrivateFolder } from "../private-files";
 import { findStack, outDirOf } from "../stack-manifest";
 import { runTerraform, terraformInit } from "../terraform-cli";
 
@@ -20,16 +23,19 @@ export async function planCommand(argv: readonly string[], context: CommandConte
   const planJson = required("plan", "plan-json", values["plan-json"]);
   const refreshOnly = values["refresh-only"] === true;
 
-  await terraformInit(context, stack.dir);
-  await runTerraform(context, stack.dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-out=tfplan",
-    ...(refreshOnly ? ["-refresh-only"] : []),
-  ]);
-  const shown = await runTerraform(context, stack.dir, ["show", "-json", "-no-color", "tfplan"], { capture: true });
+  await terraformInit(context, stack.dir, { readOnly: true });
+  const shown = await withPrivateFolder(context, "miradore-plan", async (folder) => {
+    const planFile = folder.file("tfplan");
+    await runTerraform(context, stack.dir, [
+      "plan",
+      "-input=false",
+      "-no-color",
+      "-lock=false",
+      `-out=${planFile}`,
+      ...(refreshOnly ? ["-refresh-only"] : []),
+    ]);
+    return runTerraform(context, stack.dir, ["show", "-json", "-no-color", planFile], { capture: true });
+  });
   writeTextFile(context, planJson, shown.stdout);
 
   const plan = JSON.parse(shown.stdout) as Parameters<typeof plannedChanges>[0];

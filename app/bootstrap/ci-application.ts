@@ -1,0 +1,36 @@
+import { Construct } from "constructs";
+import { type GraphAppRole, GraphClientApplication } from "../../constructs";
+
+/** Properties of {@link CiApplication}. */
+export interface CiApplicationProps {
+  /** The app's name in the Entra admin center. */
+  readonly displayName: string;
+
+  /**
+   * Object ids of the app's owners. Every owner can add a credential to the app and so act with its permissions:
+   * list only administrators who already hold a privileged role.
+   */
+  readonly ownerObjectIds: string[];
+
+  /** The Microsoft Graph application permissions the deploying identity needs (`type = "Role"`). */
+  readonly graphAppRoles: GraphAppRole[];
+}
+
+/**
+ * The deploying identity: a single-tenant app registration that requests the Graph application permissions deploying
+ * needs, and its service principal (which consent is granted to and which CI signs in as). It has no password or
+ * certificate: CI signs in with federated credentials only (see {@link GitHubFederatedCredentials}).
+ */
+export class CiApplication extends GraphClientApplication {
+  constructor(scope: Construct, id: string, props: CiApplicationProps) {
+    super(scope, id, {
+      ...props,
+      description: "The identity the Miradore Entra ID pipeline deploys with (GitHub Actions, federated credentials).",
+      notes:
+        "Privileged: it can grant Microsoft Graph application permissions (AppRoleAssignment.ReadWrite.All). " +
+        "Made by the repository's bootstrap stack, run once by an administrator; do not add secrets or owners by hand.",
+      servicePrincipalNotes:
+        "Service principal of the Miradore deployment pipeline. Privileged; managed by the bootstrap stack.",
+    });
+  }
+}
