@@ -3,7 +3,7 @@
 // the text exactly as written. Before constructs/terraform-literal.ts, Terraform evaluated it: the planned display
 // name was "Miradore X <this machine's host name> y".
 import { readdirSync } from "node:fs";
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { bootstrapConfigSchema } from "../config/bootstrap-config-schema";
@@ -66,7 +66,7 @@ describeWithTerraform("free text reaches Entra exactly as written (Terraform, pr
   test(
     "the constructs' own free-text props: the app's notes and the secrets' display name prefix",
     async () => {
-      const app = new App({ stackTraces: false });
+      const app = Testing.app({ stackTraces: false });
       const stack = new TerraformStack(app, "constructs");
       new AzureadProvider(stack, "azuread", { tenantId: CONSTRUCTS_TENANT });
       new TimeProvider(stack, "time", {});

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { buildSync } from "esbuild";
@@ -106,6 +106,12 @@ describe("fleet (table)", () => {
       "miradore-gamma-fabrikam",
       "cloud app.terraform.io/contoso-msp/mdm-miradore-gamma-fabrikam",
     ]);
+  });
+
+  test("writes nothing into the folder it runs in (cdktf's App makes an output folder when constructed)", () => {
+    const { status } = runFleet(THREE_SITES);
+    expect(status).toBe(0);
+    expect(existsSync(join(work, "cdktf.out"))).toBe(false);
   });
 
   test("fits a 100-column terminal with full tenant ids", () => {

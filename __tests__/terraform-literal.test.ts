@@ -1,7 +1,7 @@
 // Text from configuration is data: terraformLiteral escapes Terraform's template sequences in literal text and keeps
 // cdktf tokens as expressions; every construct writes its free-text props through it; the configuration refuses
 // cdktf's token marker. What Terraform makes of the escaped text is proven in configuration-is-data.terraform.test.ts.
-import { App, Fn, TerraformLocal, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { bootstrapConfigSchema } from "../config/bootstrap-config-schema";
 import { parseConfig } from "../config/load-config";
@@ -75,7 +75,7 @@ describe("constructs write free text through terraformLiteral", () => {
   });
 
   test("the app's notes and the secrets' display name prefix, given to the constructs directly", () => {
-    const app = new App({ stackTraces: false });
+    const app = Testing.app({ stackTraces: false });
     const stack = new TerraformStack(app, "constructs");
     const miradore = new MiradoreApplication(stack, "app", {
       displayName: TEMPLATE_TEXT,

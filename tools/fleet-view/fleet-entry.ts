@@ -1,8 +1,7 @@
-import { App } from "cdktf";
 import type { SiteConfig } from "../../config/config-schema";
 import { stackNameOf } from "../../app/site-stack";
 import { miradoreGraphAppRoles } from "../../constructs";
-import { StateLocation, stateLocationOf } from "./state-location";
+import { scratchApp, StateLocation, stateLocationOf } from "./state-location";
 
 /** What an operator reviews about one site. Only settings and derived names: no secret ever reaches it. */
 export interface FleetEntry {
@@ -25,7 +24,7 @@ export interface FleetEntry {
 
 /** The fleet view of each site, in configuration order. */
 export function fleetEntries(sites: readonly SiteConfig[]): FleetEntry[] {
-  const app = new App({ stackTraces: false });
+  const app = scratchApp();
   return sites.map((site) => {
     const stackName = stackNameOf(site.name);
     const { lifetimeDays, rotationIntervalDays, handoffDays, maxRunGapDays, tenantMaxLifetimeDays } = site.secret;

@@ -1,4 +1,6 @@
-import { posix } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, posix } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import type { StateConfig } from "../../config/config-schema";
 import { configureStateBackend } from "../../app/state-backend";
@@ -34,11 +36,7 @@ interface SynthesizedTerraformBlock {
  * Asks the stack's own backend code (app/state-backend.ts) where the state goes, by configuring a bare
  * stack and reading its Terraform block, so this view can never disagree with what synthesis writes.
  */
-export function stateLocationOf(
-  state: StateConfig,
-  stackName: string,
-  app = new App({ stackTraces: false }),
-): StateLocation {
+export function stateLocationOf(state: StateConfig, stackName: string, app = scratchApp()): StateLocation {
   const stack = new TerraformStack(app, stackName);
   configureStateBackend(stack, stackName, state);
   const terraform = (stack.toTerraform() as { terraform?: SynthesizedTerraformBlock }).terraform ?? {};
@@ -78,4 +76,17 @@ export function describeStateLocation(location: StateLocation): string {
     return `azurerm ${location.storageAccountName}/${location.containerName}/${location.key}`;
   if ("organization" in location) return `cloud ${location.hostname}/${location.organization}/${location.workspace}`;
   return `${location.backend} (see the stack's cdk.tf.json)`;
+}
+
+/**
+ * An app whose stacks are only read, never synthesized. cdktf's App makes its output folder (and `stacks/` in it)
+ * when constructed, so it gets a temporary one, removed at once: a read-only view writes nothing into the project.
+ */
+export function scratchApp(): App {
+  const outdir = mkdtempSync(join(tmpdir(), "miradore-scratch-app-"));
+  try {
+    return new App({ stackTraces: false, outdir });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
