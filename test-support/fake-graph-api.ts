@@ -103,6 +103,24 @@ function selected(url: URL, object: Record<string, unknown>): Record<string, unk
 
 const selectsKeys = (url: URL) => (url.searchParams.get("$select") ?? "").split(",").includes("keyCredentials");
 
+/** An application or a service principal with its credentials, as Graph returns one by id. */
+function credentialOwnerJson(
+  found: Pick<DirectoryApplication, "objectId" | "appId" | "displayName" | "passwordCredentials" | "keyCredentials">,
+  url: URL,
+): Reply {
+  const withKeys = selectsKeys(url);
+  return {
+    status: 200,
+    json: selected(url, {
+      id: found.objectId,
+      appId: found.appId,
+      displayName: found.displayName,
+      passwordCredentials: found.passwordCredentials.map(passwordJson),
+      keyCredentials: found.keyCredentials.map((c) => keyJson(c, withKeys)),
+    }),
+  };
+}
+
 export class FakeGraphApi {
   /** The application permissions the caller holds; remove one to make Graph answer 403 where it is needed. */
   readonly permissions = new Set<string>(ALL_GRAPH_PERMISSIONS);
@@ -222,18 +240,7 @@ export class FakeGraphApi {
         permissions: [...READ_APPLICATIONS, "Directory.Read.All"],
         handle: ([, id], url) => {
           const found = app(this.tenant(), id!);
-          if (!found) return notFound(id!);
-          const withKeys = selectsKeys(url);
-          return {
-            status: 200,
-            json: selected(url, {
-              id: found.objectId,
-              appId: found.appId,
-              displayName: found.displayName,
-              passwordCredentials: found.passwordCredentials.map(passwordJson),
-              keyCredentials: found.keyCredentials.map((c) => keyJson(c, withKeys)),
-            }),
-          };
+          return found ? credentialOwnerJson(found, url) : notFound(id!);
         },
       },
       {
@@ -262,18 +269,7 @@ export class FakeGraphApi {
         permissions: [...READ_APPLICATIONS, "Directory.Read.All"],
         handle: ([, id], url) => {
           const found = sp(this.tenant(), id!);
-          if (!found) return notFound(id!);
-          const withKeys = selectsKeys(url);
-          return {
-            status: 200,
-            json: selected(url, {
-              id: found.objectId,
-              appId: found.appId,
-              displayName: found.displayName,
-              passwordCredentials: found.passwordCredentials.map(passwordJson),
-              keyCredentials: found.keyCredentials.map((c) => keyJson(c, withKeys)),
-            }),
-          };
+          return found ? credentialOwnerJson(found, url) : notFound(id!);
         },
       },
       {
