@@ -1,6 +1,11 @@
 // The link a customer tenant's administrator opens to add a CI identity to their tenant and grant it its Microsoft
 // Graph application permissions in one step (a service provider's fleet, README "Many sites").
-import { guidProblem } from "../../constructs";
+
+/**
+ * A GUID, as constructs/entra-limits.ts checks it. Not imported from the library: the pipeline bundle builds this link
+ * (operator notice) and must not load the library's entry point, which loads cdktf.
+ */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Entra's admin consent endpoint (v1): `https://login.microsoftonline.com/{organization}/adminconsent?client_id={id}`,
@@ -20,8 +25,9 @@ export function adminConsentUrl(tenantId: string, clientId: string): string {
     ["tenant id", tenantId, "the customer's directory (tenant) id"],
     ["client id", clientId, "an application (client) id"],
   ] as const) {
-    const problem = guidProblem(value, what);
-    if (problem) throw new Error(`admin consent link: the ${name} is ${JSON.stringify(value)}, but ${problem}`);
+    if (!GUID.test(value)) {
+      throw new Error(`admin consent link: the ${name} is ${JSON.stringify(value)}, but must be a GUID (${what})`);
+    }
   }
   return `${ADMIN_CONSENT_ENDPOINT.replace("{tenant}", tenantId)}?client_id=${clientId}`;
 }

@@ -2,7 +2,18 @@
 // consent link that lets it in again, so the operator notice says whom to ask and what to send.
 import { adminConsentUrl } from "../../app/onboarding/admin-consent-url";
 import type { ApplyFailure } from "./apply-failures";
+import { PipelineError } from "./command-context";
 import type { StackSignIn } from "./stack-sign-in";
+
+/** A run the site's tenant did not let in; the apply record keeps the tenant and client id for the notice's link. */
+export class TenantAccessError extends PipelineError {
+  constructor(
+    message: string,
+    readonly signIn: StackSignIn,
+  ) {
+    super(message);
+  }
+}
 
 type NoAccess = Extract<ApplyFailure, { kind: "no-access" }>;
 
