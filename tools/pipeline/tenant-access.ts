@@ -26,14 +26,15 @@ export function describeNoAccess(stack: string, command: string, failure: NoAcce
     failure.reason === "not-in-tenant"
       ? `tenant ${tenant} does not let ${who} sign in: it has no service principal there (Entra AADSTS700016: the tenant's administrator has not consented to it, or removed it, which revokes the consent)`
       : `tenant ${tenant} refused ${who} a Microsoft Graph call it needs (403 Authorization_RequestDenied: its admin consent was revoked or lacks a permission, or it does not own an app made by hand)`;
+  const onboard = `npm run onboard -- --tenant ${signIn.tenantId ?? "<tenant id>"}`;
   const link =
     signIn.tenantId && clientId
-      ? `${adminConsentUrl(signIn.tenantId, clientId)} (npm run onboard -- --tenant ${signIn.tenantId} prints both identities' links and a Terraform alternative)`
-      : `the link npm run onboard -- --tenant <tenant id> prints`;
+      ? `: ${adminConsentUrl(signIn.tenantId, clientId)} (${onboard} prints both identities' links and a Terraform alternative)`
+      : ` (${onboard} prints the links)`;
   return (
     `stack ${stack}: terraform ${command} failed: ${failure.summary}: ${what}; not retried, and the site's current ` +
     "secret keeps working in Miradore until it expires. " +
-    `Ask that tenant's administrator to grant the consent again: ${link}. If the customer has left, remove the site ` +
+    `Ask that tenant's administrator to grant the consent again${link}. If the customer has left, remove the site ` +
     'from the configuration instead (README, "Many sites")'
   );
 }
