@@ -2,6 +2,10 @@
 // identity read-only, the deploy identity for the deploy environment only) while enabling the apps for other
 // tenants; onboarding a customer tenant gives the admin consent links and a stack with exactly the bootstrap's Graph
 // permissions; a site may bring CI apps of its own.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AnnotationMetadataEntryType, Testing } from "cdktf";
 import { addBootstrapPolicyChecks } from "../app/bootstrap/bootstrap-policy-checks";
 import { BootstrapStack } from "../app/bootstrap/bootstrap-stack";
@@ -12,6 +16,7 @@ import { CustomerTenantStack } from "../app/onboarding/customer-tenant-stack";
 import { onboardingInstructions } from "../app/onboarding/onboarding-instructions";
 import { parseBootstrapConfig } from "../config/load-bootstrap-config";
 import { ConfigError } from "../config/config-error";
+import { buildForTest } from "../test-support/build-for-test";
 import type { StackJson } from "../test-support/synth-site";
 
 const HOME_TENANT = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
@@ -163,5 +168,46 @@ describe("onboarding a customer tenant", () => {
           planClientId: PLAN_CLIENT,
         }),
     ).toThrow(/customer: deployClientId is "x", but must be a GUID/);
+  });
+});
+
+describe("npm run onboard", () => {
+  const onboard = (args: readonly string[], env: Record<string, string> = {}) => {
+    const script = buildForTest({ onboard: "tools/onboard.ts" }, { bundleDependencies: false }).script("onboard");
+    const work = mkdtempSync(join(tmpdir(), "onboard-"));
+    const result = spawnSync(process.execPath, [script, ...args], {
+      cwd: work,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      encoding: "utf8",
+    });
+    return { ...result, work };
+  };
+
+  test("prints both consent links and writes the per-tenant stack, client ids from the bootstrap's output names", () => {
+    const run = onboard(["--tenant", CUSTOMER_TENANT], {
+      ARM_DEPLOY_CLIENT_ID: DEPLOY_CLIENT,
+      ARM_PLAN_CLIENT_ID: PLAN_CLIENT,
+    });
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    expect(run.stdout).toContain(adminConsentUrl(CUSTOMER_TENANT, DEPLOY_CLIENT));
+    expect(run.stdout).toContain(adminConsentUrl(CUSTOMER_TENANT, PLAN_CLIENT));
+    expect(
+      existsSync(join(run.work, "cdktf.out.onboard", "stacks", `miradore-customer-${CUSTOMER_TENANT}`, "cdk.tf.json")),
+    ).toBe(true);
+  });
+
+  test("a tenant that is not a GUID, or a missing client id, fails with one line and writes nothing", () => {
+    const bad = onboard(["--tenant", "contoso.com"], {
+      ARM_DEPLOY_CLIENT_ID: DEPLOY_CLIENT,
+      ARM_PLAN_CLIENT_ID: PLAN_CLIENT,
+    });
+    expect([bad.status, bad.stderr.trim()]).toEqual([
+      1,
+      'onboard: --tenant is "contoso.com", but must be a GUID (the customer\'s directory (tenant) id) such as 4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f',
+    ]);
+    const missing = onboard(["--tenant", CUSTOMER_TENANT], { ARM_DEPLOY_CLIENT_ID: DEPLOY_CLIENT });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^onboard: --plan-client-id is missing and ARM_PLAN_CLIENT_ID is not set/);
+    expect(existsSync(join(missing.work, "cdktf.out.onboard"))).toBe(false);
   });
 });
