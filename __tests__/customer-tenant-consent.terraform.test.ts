@@ -28,6 +28,8 @@ describeWithTerraform("a customer tenant that revoked the CI identity's consent 
   let work: string;
   let doubles: ProviderDoubles;
   const runs: { exits: Record<string, number>; logs: Record<string, string>; notice: string }[] = [];
+  /** The drift check's plan of beta after the revocation. */
+  const drift = { exit: -1, log: "" };
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "customer-tenants-"));
@@ -136,6 +138,21 @@ describeWithTerraform("a customer tenant that revoked the CI identity's consent 
       ).toBe(0);
       runs.push({ exits, logs, notice: readFileSync(noticeFile, "utf8") });
     }
+    const log: string[] = [];
+    drift.exit = await runPipeline(
+      [
+        "plan",
+        "--stack",
+        "miradore-beta",
+        "--out-dir",
+        join(work, "cdktf.out"),
+        "--plan-json",
+        join(work, "drift.json"),
+        "--refresh-only",
+      ],
+      contextFor((text) => log.push(text)),
+    );
+    drift.log = log.join("");
   }, LIMIT_MS);
 
   afterAll(async () => {
@@ -180,6 +197,14 @@ describeWithTerraform("a customer tenant that revoked the CI identity's consent 
     );
     expect(log).toContain(CONSENT_LINK);
     expect(log).not.toMatch(/retrying/);
+  });
+
+  test("the drift check's plan of that site says the same: the tenant and its consent link", () => {
+    expect(drift.exit).toBe(1);
+    expect(drift.log).toContain(
+      `stack miradore-beta: terraform plan failed: Unable to build authorizer for Microsoft Graph API: tenant ${REVOKING_TENANT} does not let the CI identity`,
+    );
+    expect(drift.log).toContain(CONSENT_LINK);
   });
 
   test("the operator notice names the tenant and links the consent, and keeps the secret's dates from the last state", () => {

@@ -8,6 +8,7 @@ import { CI_CLIENT_IDS_LOCAL, CI_IDENTITY_VARIABLE } from "../app/ci-identity-na
 import { ConfigError } from "../config/config-error";
 import { parseConfig } from "../config/load-config";
 import type { CommandContext } from "../tools/pipeline/command-context";
+import { graphClient } from "../tools/pipeline/graph-client";
 import { stackSignIn } from "../tools/pipeline/stack-sign-in";
 import { describeNoAccess } from "../tools/pipeline/tenant-access";
 import { site, synthSite } from "../test-support/synth-site";
@@ -139,4 +140,28 @@ describe("the sign-in the pipeline reads back, and the message for a refused one
     );
     expect(message).toContain(`https://login.microsoftonline.com/${TENANT}/adminconsent?client_id=${OWN_DEPLOY}`);
   });
+});
+
+test("the pipeline's own Graph calls get their token from the site's tenant, as the site's client, not ARM_TENANT_ID's", async () => {
+  const requests: { url: string; body?: string }[] = [];
+  const answers: typeof fetch = async (input, init) => {
+    const url = String(input);
+    requests.push({ url, body: typeof init?.body === "string" ? init.body : undefined });
+    if (url.startsWith("https://github.example/token")) return new Response(JSON.stringify({ value: "github-token" }));
+    if (url.includes("/oauth2/v2.0/token")) return new Response(JSON.stringify({ access_token: "graph-token" }));
+    return new Response(JSON.stringify({ id: OWN_DEPLOY, passwordCredentials: [], keyCredentials: [] }));
+  };
+  const ctx = {
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: "https://github.example/token?x=1",
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
+      ARM_CLIENT_ID: FLEET_CLIENT,
+      ARM_TENANT_ID: "11111111-1111-4111-8111-111111111111",
+    },
+    fetch: answers,
+  } as unknown as CommandContext;
+  await graphClient(ctx, { tenantId: TENANT, clientId: OWN_PLAN }).application(OWN_DEPLOY);
+  const token = requests.find((r) => r.url.includes("/oauth2/v2.0/token"))!;
+  expect(token.url).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
+  expect(new URLSearchParams(token.body).get("client_id")).toBe(OWN_PLAN);
 });
