@@ -60,6 +60,18 @@ describe("classifyApplyFailure", () => {
     });
   });
 
+  test("an identifier Entra names that is not a client id is not kept (it would go into a link)", () => {
+    const output = diagnostic(
+      "Unable to build authorizer",
+      "AADSTS700016: Application with identifier 'https://evil.example/x?y=' was not found in the directory 'Contoso'.",
+    );
+    expect(classifyApplyFailure(output)).toEqual({
+      kind: "no-access",
+      reason: "not-in-tenant",
+      summary: "Unable to build authorizer",
+    });
+  });
+
   test("a tenant without the CI identity's service principal (AADSTS700016) is no-access, with the client id Entra named", () => {
     const output = diagnostic(
       "Unable to build authorizer for Microsoft Graph API",

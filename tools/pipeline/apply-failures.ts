@@ -79,6 +79,8 @@ const NOT_IN_TENANT = /AADSTS700016:? Application with identifier '([^']{1,100})
  */
 const FORBIDDEN = /Authorization_RequestDenied/;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type ApplyFailure =
   | { readonly kind: "transient"; readonly reason: string; readonly summary: string }
   | {
@@ -109,7 +111,11 @@ export function classifyApplyFailure(errorOutput: string): ApplyFailure {
   const text = errorOutput.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
   // A refused sign-in or a revoked permission is no transient failure: retrying cannot help, the tenant's admin can.
   const notInTenant = NOT_IN_TENANT.exec(text);
-  if (notInTenant) return { kind: "no-access", reason: "not-in-tenant", summary, clientId: notInTenant[1] };
+  if (notInTenant) {
+    // Quoted from an error text: kept only when it is a client id (it goes into a link).
+    const named = notInTenant[1]!;
+    return { kind: "no-access", reason: "not-in-tenant", summary, ...(GUID.test(named) ? { clientId: named } : {}) };
+  }
   if (FORBIDDEN.test(text)) return { kind: "no-access", reason: "forbidden", summary };
   // Adoption first: a run can fail on an existing object and on throttling at once; adoption re-applies anyway.
   if (ALREADY_EXISTS.test(text)) return { kind: "already-exists", summary };
