@@ -50,7 +50,8 @@ function tenantOfConfig(config: TfObject): string {
  * Source of the text: Entra's error AADSTS700016 ("Application with identifier '{appId}' was not found in the
  * directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant
  * or consented to by any user in the tenant. …"), Microsoft Learn "Microsoft Entra authentication and authorization
- * error codes".
+ * error codes". The diagnostic's summary and the wrapping around Entra's answer are the double's own wording (not
+ * checked against the real provider's); the pipeline matches only Entra's text.
  */
 function signInErrors(config: TfObject, ctx: CallContext): ProviderError[] {
   const tenantId = tenantOfConfig(config);
