@@ -37,6 +37,7 @@ describe("the example bootstrap configuration", () => {
         deployEnvironment: "production",
         pullRequests: true,
       },
+      multiTenant: false,
       state: { backend: "local" },
     });
   });

@@ -298,7 +298,7 @@ describe("messages that lead to the fix", () => {
     expect(problemsOf(oneSite({ groupFilterin: false }))).toEqual([
       "sites[0].groupFilterin is false, but groupFilterin is not a known setting here: did you mean `groupFiltering`? " +
         "(known here: displayName, groupFiltering, additionalOwnerObjectIds, secret, state, keyVault, name, tenantId, " +
-        'existing, allowSharedTenant) [site "contoso"]',
+        'existing, allowSharedTenant, ciIdentity) [site "contoso"]',
     ]);
     expect(problemsOf(oneSite({ secret: { lifetimeDay: 90 } })).join("\n")).toContain(
       "did you mean `lifetimeDays`? (known here: lifetimeDays, rotationIntervalDays, handoffDays, maxRunGapDays, tenantMaxLifetimeDays)",

@@ -139,8 +139,11 @@ describeWithTerraform("a stack whose apply fails for months stays in the operato
       expect([day, state]).toEqual([day, "open"]);
       const block = markdown.split("\n### ").find((b) => b.startsWith("`miradore-south`"));
       expect([day, block?.split("\n")[0]]).toEqual([day, "`miradore-south`: the pipeline could not apply it"]);
+      // Lost Graph access (403) is the tenant's administrator's to fix: the notice names the tenant and the link.
       expect(block).toMatch(
-        /- The last run failed: stack miradore-south: terraform plan failed: Retrieving application/,
+        new RegExp(
+          `- The last run failed: stack miradore-south: terraform plan failed: Retrieving application: tenant ${SOUTH_TENANT} refused the CI identity`,
+        ),
       );
       // The first deploy's current secret (180 days) is what the last state has.
       expect(block).toMatch(

@@ -48,14 +48,43 @@ describe("classifyApplyFailure", () => {
     });
   });
 
-  test("never retries a missing permission", () => {
+  test("never retries a missing permission: the tenant's admin must act (consent revoked, or never granted)", () => {
     const output = diagnostic(
       "Could not create app role assignment",
       "unexpected status 403 (403 Forbidden) with error: Authorization_RequestDenied: Insufficient privileges to complete the operation.",
     );
     expect(classifyApplyFailure(output)).toEqual({
-      kind: "permanent",
+      kind: "no-access",
+      reason: "forbidden",
       summary: "Could not create app role assignment",
+    });
+  });
+
+  test("an identifier Entra names that is not a client id is not kept (it would go into a link)", () => {
+    const output = diagnostic(
+      "Unable to build authorizer",
+      "AADSTS700016: Application with identifier 'https://evil.example/x?y=' was not found in the directory 'Contoso'.",
+    );
+    expect(classifyApplyFailure(output)).toEqual({
+      kind: "no-access",
+      reason: "not-in-tenant",
+      summary: "Unable to build authorizer",
+    });
+  });
+
+  test("a tenant without the CI identity's service principal (AADSTS700016) is no-access, with the client id Entra named", () => {
+    const output = diagnostic(
+      "Unable to build authorizer for Microsoft Graph API",
+      "unable to obtain access token: clientCredentialsToken: received HTTP status 400 with response: " +
+        `{"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier ` +
+        `'0f81b0aa-7d4f-4e39-b336-1717df0362c3' was not found in the directory 'Contoso'. This can happen if the ` +
+        `application has not been installed by the administrator of the tenant or consented to by any user in the tenant."}`,
+    );
+    expect(classifyApplyFailure(output)).toEqual({
+      kind: "no-access",
+      reason: "not-in-tenant",
+      summary: "Unable to build authorizer for Microsoft Graph API",
+      clientId: "0f81b0aa-7d4f-4e39-b336-1717df0362c3",
     });
   });
 

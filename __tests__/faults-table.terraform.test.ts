@@ -373,8 +373,9 @@ describeWithTerraform("fault table: every scenario converges through real Terraf
     s.faults([permissionDenied("azuread_app_role_assignment")]);
     const failed = await s.apply();
     expect(failed.code).toBe(1);
-    expect(failed.stderr.trim().split("\n").at(-1)).toBe(
-      "pipeline apply: stack miradore-faults: terraform apply failed: Could not create app role assignment (not a transient error, not retried; the state keeps what was created; Terraform's error is in the run's log)",
+    // A 403 is the tenant's administrator's to fix (issue 16): the line names the tenant and how to ask for consent.
+    expect(failed.stderr.trim().split("\n").at(-1)).toMatch(
+      /^pipeline apply: stack miradore-faults: terraform apply failed: Could not create app role assignment: tenant [0-9a-f-]{36} refused the CI identity a Microsoft Graph call it needs \(403 Authorization_RequestDenied.*; not retried.*npm run onboard -- --tenant [0-9a-f-]{36} prints the links\)/,
     );
     expect(s.applyAttempts).toBe(1);
     const serial = s.serial();

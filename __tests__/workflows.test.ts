@@ -155,6 +155,7 @@ describe.each(FILES)("%s", (file) => {
         ARM_USE_OIDC: "true",
         ARM_CLIENT_ID: expect.stringMatching(/^\$\{\{ vars\.ARM_(PLAN|DEPLOY)_CLIENT_ID \}\}$/),
         ARM_TENANT_ID: "${{ vars.ARM_TENANT_ID }}",
+        TF_VAR_miradore_ci_identity: expect.stringMatching(/^(plan|deploy)$/),
       });
     }
   });
@@ -420,6 +421,13 @@ function deployIdentityExposures(workflows: Record<string, Workflow>, trusted: T
         problems.push(
           `${where}: signs in with ${clientId}, but a job ${production ? "in" : "outside"} production uses vars.${expected}`,
         );
+      // A site with CI apps of its own (ciIdentity) signs in as the one of this role: deploy in production only.
+      const role = job.env?.TF_VAR_miradore_ci_identity;
+      const expectedRole = production ? "deploy" : "plan";
+      if (role !== expectedRole)
+        problems.push(
+          `${where}: TF_VAR_miradore_ci_identity is ${String(role)}, but a job ${production ? "in" : "outside"} production signs in to a site's own CI apps as ${expectedRole}`,
+        );
       const identity = production ? trusted.deploy : trusted.plan;
       if (!subjects.some((s) => admits(identity, s)))
         problems.push(
@@ -469,6 +477,12 @@ describe("the deploy identity", () => {
     expect(
       broken((w) => (w["drift.yml"]!.jobs.drift!.steps[0]!.env = { X: "${{ vars.ARM_DEPLOY_CLIENT_ID }}" })),
     ).toEqual([expect.stringMatching(/^drift\.yml drift: references ARM_DEPLOY_CLIENT_ID outside/)]);
+    // A plan job asking for a site's own deploy app (ciIdentity): that app's credential admits production only.
+    expect(broken((w) => (w["pull-request.yml"]!.jobs.plan!.env!.TF_VAR_miradore_ci_identity = "deploy"))).toEqual([
+      expect.stringMatching(
+        /^pull-request\.yml plan: TF_VAR_miradore_ci_identity is deploy, but a job outside production signs in to a site's own CI apps as plan/,
+      ),
+    ]);
     expect(
       broken(
         (w) =>

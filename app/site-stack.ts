@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import type { SiteConfig } from "../config/config-schema";
 import { type MiradorePolicyChecksProps, MiradoreStack, type MiradoreStackProps } from "../constructs";
 import { stackTerraformJson } from "./private/stack-terraform-json";
+import { useSiteCiIdentity } from "./site-ci-identity";
 import { configureStateBackend } from "./state-backend";
 
 /** The stack name of a site: stable, derived from the site's name only. */
@@ -49,6 +50,7 @@ export class SiteStack extends MiradoreStack {
   constructor(scope: Construct, id: string, props: SiteStackProps) {
     super(scope, id, { ...miradoreStackPropsOf(props.site), policy: props.policy });
     configureStateBackend(this, id, props.site.state);
+    if (props.site.ciIdentity) useSiteCiIdentity(this, props.site.ciIdentity);
   }
 
   /**

@@ -55,6 +55,16 @@ export const bootstrapConfigSchema = z
       })
       .min(1, { error: "must list at least one owner (an app without owners has nobody accountable for it)" }),
     github: githubFederationSchema,
+    /**
+     * A service provider's fleet: both CI apps are enabled for other organizations ("AzureADMultipleOrgs"), so one
+     * pair of identities serves every customer tenant, each onboarded with its administrator's consent.
+     */
+    multiTenant: z
+      .boolean({
+        error:
+          "must be true or false (whether customer tenants may consent to the CI identities: one pair for a fleet of tenants)",
+      })
+      .default(false),
     state: stateSchema.default({ backend: "local" }),
   })
   .superRefine((config, ctx) => {

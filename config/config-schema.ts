@@ -143,6 +143,22 @@ export const siteSchema = siteSettingsSchema
     allowSharedTenant: z
       .boolean({ error: "must be true or false (whether this site may share its tenant with another site)" })
       .default(false),
+    /**
+     * CI apps of the site's own tenant, for a customer who will not consent to the service provider's multi-tenant
+     * ones: the site's stack signs in with these client ids (README "Many sites", per-site override).
+     */
+    ciIdentity: z
+      .strictObject(
+        {
+          deployClientId: guid("the client id of the site's own deploy identity"),
+          planClientId: guid("the client id of the site's own read-only plan identity"),
+        },
+        { error: "must be a mapping with deployClientId and planClientId (the site's own CI apps)" },
+      )
+      .refine((ids) => ids.deployClientId.toLowerCase() !== ids.planClientId.toLowerCase(), {
+        error: "must name two different apps: the plan identity is read-only, the deploy identity is not",
+      })
+      .optional(),
   })
   .superRefine((site, ctx) => {
     // groupFiltering is what requests its permission (miradoreGraphAppRoles in the library): without it there is no

@@ -38,6 +38,14 @@ export interface GraphClientApplicationProps {
   readonly appRoleAssignmentRequired?: boolean;
 
   /**
+   * Who may sign in to the app: `AzureADMyOrg` (this tenant only) or `AzureADMultipleOrgs` (any Entra tenant whose
+   * administrator consents: a service provider's one CI identity for many customer tenants). A multi-tenant app
+   * violates policy rule MIR-APP-1 unless that rule is suppressed on it with the reason.
+   * @default "AzureADMyOrg"
+   */
+  readonly signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
+
+  /**
    * The azuread provider (of this stack) that manages the app; one with an alias selects that configuration.
    * @default - the stack's default azuread provider (the one without an alias)
    */
@@ -45,7 +53,8 @@ export interface GraphClientApplicationProps {
 }
 
 /**
- * A single-tenant app registration ("Accounts in this organizational directory only") that requests Microsoft Graph
+ * An app registration, single tenant ("Accounts in this organizational directory only") unless `signInAudience` says
+ * otherwise, that requests Microsoft Graph
  * application permissions, refuses a duplicate name, and its service principal (the "enterprise application" that
  * consent is granted to and that signs in). No credential is made here.
  */
@@ -71,7 +80,7 @@ export class GraphClientApplication extends Construct {
       displayName: terraformLiteral(props.displayName),
       description: terraformLiteral(props.description),
       notes: terraformLiteral(props.notes),
-      signInAudience: "AzureADMyOrg",
+      signInAudience: props.signInAudience ?? "AzureADMyOrg",
       owners,
       // A second app with the same name would leave an operator guessing which one is in use.
       preventDuplicateNames: true,

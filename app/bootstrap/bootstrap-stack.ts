@@ -9,6 +9,7 @@ import { CiApplication } from "./ci-application";
 import { DEPLOYER_GRAPH_APP_ROLES } from "./deployer-graph-permissions";
 import { GitHubFederatedCredentials } from "./github-federated-credentials";
 import { PLAN_GRAPH_APP_ROLES } from "./plan-graph-permissions";
+import { allowMultiTenantCiApp } from "./multi-tenant-identity";
 import { PlanIdentity } from "./plan-identity";
 
 /** Properties of {@link BootstrapStack}. */
@@ -30,6 +31,8 @@ export function bootstrapStackNameOf(name: string): string {
  *   environment. No branch and no pull request can sign in as it; only jobs GitHub lets into that environment.
  * - the plan identity (`plan`, a {@link PlanIdentity}): read-only Graph permissions ({@link PLAN_GRAPH_APP_ROLES}),
  *   for pull request plans and the drift check on the main branch.
+ * With `multiTenant`, both apps accept consent from other tenants (a service provider's fleet): each customer
+ * tenant's administrator then adds their service principals and consent (`npm run onboard`, README "Many sites").
  * Outputs are the values CI needs as GitHub variables. The administrator authenticates through the provider's
  * standard environment (e.g. `az login`).
  */
@@ -56,6 +59,7 @@ export class BootstrapStack extends TerraformStack {
       displayName: config.displayName,
       ownerObjectIds: [...config.ownerObjectIds],
       graphAppRoles: roles,
+      multiTenant: config.multiTenant,
     });
     this.federation = new GitHubFederatedCredentials(this, "github", {
       applicationId: this.ci.application.id,
@@ -77,7 +81,12 @@ export class BootstrapStack extends TerraformStack {
         github.pullRequests && github.pullRequestEnvironment !== undefined
           ? { environment: github.pullRequestEnvironment }
           : github.pullRequests,
+      multiTenant: config.multiTenant,
     });
+    if (config.multiTenant) {
+      allowMultiTenantCiApp(this.ci);
+      allowMultiTenantCiApp(this.plan.app);
+    }
 
     const output = (name: string, value: string, description: string) =>
       new TerraformOutput(this, name, { value, description });

@@ -6,6 +6,7 @@ import {
   READ_ONLY_GRAPH_APP_ROLES,
 } from "../../constructs";
 import { GitHubFederatedCredentials } from "./github-federated-credentials";
+import { multiTenantAudience } from "./multi-tenant-identity";
 import { PLAN_GRAPH_APP_ROLES } from "./plan-graph-permissions";
 
 /** Properties of {@link PlanIdentity}. */
@@ -35,6 +36,12 @@ export interface PlanIdentityProps {
    * @default PLAN_GRAPH_APP_ROLES - exactly what planning the Miradore stack needs (Application.Read.All)
    */
   readonly graphAppRoles?: readonly GraphAppRole[];
+
+  /**
+   * Whether customer tenants may consent to the app (a service provider's fleet; README "Many sites").
+   * @default false - single tenant
+   */
+  readonly multiTenant?: boolean;
 }
 
 /**
@@ -65,6 +72,7 @@ export class PlanIdentity extends Construct {
       displayName: props.displayName,
       ownerObjectIds: props.ownerObjectIds,
       graphAppRoles: roles,
+      signInAudience: multiTenantAudience(props.multiTenant),
       description:
         "The read-only identity the Miradore Entra ID pipeline plans with (pull requests, drift checks; GitHub Actions).",
       notes:

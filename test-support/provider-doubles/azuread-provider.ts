@@ -35,7 +35,44 @@ function str(value: TfValue | undefined): string | undefined {
 
 /** The tenant the provider block points at: tenant_id, else ARM_TENANT_ID (as the real provider reads it). */
 function tenantOf(ctx: CallContext): string {
-  return str(ctx.providerConfig.tenant_id) || process.env.ARM_TENANT_ID || DEFAULT_TENANT_ID;
+  return tenantOfConfig(ctx.providerConfig);
+}
+
+function tenantOfConfig(config: TfObject): string {
+  return str(config.tenant_id) || process.env.ARM_TENANT_ID || DEFAULT_TENANT_ID;
+}
+
+/**
+ * Signing in: the token request to the tenant fails when the client has no service principal there, with Entra's
+ * AADSTS700016 inside the provider's "unable to obtain access token" (go-azure-sdk's auth error). A client id set in
+ * the provider block must have a service principal in the tenant (or be the tenant's deployer); the deployer itself
+ * is refused once its service principal was removed (portal-actions.ts removeCiServicePrincipalInPortal).
+ * Source of the text: Entra's error AADSTS700016 ("Application with identifier '{appId}' was not found in the
+ * directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant
+ * or consented to by any user in the tenant. …"), Microsoft Learn "Microsoft Entra authentication and authorization
+ * error codes". The diagnostic's summary and the wrapping around Entra's answer are the double's own wording (not
+ * checked against the real provider's); the pipeline matches only Entra's text.
+ */
+function signInErrors(config: TfObject, ctx: CallContext): ProviderError[] {
+  const tenantId = tenantOfConfig(config);
+  const doc = readTenant(ctx.directoryRoot, tenantId);
+  const configured = str(config.client_id);
+  const clientId = configured || doc.deployer.clientId;
+  const known =
+    clientId === doc.deployer.clientId
+      ? !doc.deployer.removed
+      : Object.values(doc.servicePrincipals).some((sp) => sp.appId === clientId);
+  if (known) return [];
+  return [
+    new ProviderError(
+      "Unable to build authorizer for Microsoft Graph API",
+      `unable to obtain access token: clientCredentialsToken: received HTTP status 400 with response: ` +
+        `{"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier '${clientId}' ` +
+        `was not found in the directory '${tenantId}'. This can happen if the application has not been installed by ` +
+        `the administrator of the tenant or consented to by any user in the tenant. You may have sent your ` +
+        `authentication request to the wrong tenant."}`,
+    ),
+  ];
 }
 
 /** SDK v2 semantics: a computed value the provider never set is the zero value of its type, never unknown. */
@@ -695,6 +732,7 @@ export function azureadProvider(schema: ProviderSchema): ProviderDefinition {
   return {
     name: "azuread",
     schema,
+    configure: signInErrors,
     resources: {
       azuread_application: applicationResource(block("azuread_application")),
       azuread_service_principal: servicePrincipalResource(block("azuread_service_principal")),

@@ -70,8 +70,11 @@ export interface DataSourceBehaviour {
 export interface ProviderDefinition {
   readonly name: string;
   readonly schema: ProviderSchema;
-  /** Errors of the provider block's configuration, as the provider's Configure reports them (plan and apply). */
-  configure?(config: TfObject): ProviderError[];
+  /**
+   * Errors of the provider block's configuration, as the provider's Configure reports them (plan and apply); `ctx`
+   * is the fake world the provider signs in to.
+   */
+  configure?(config: TfObject, ctx: CallContext): ProviderError[];
   readonly resources: Readonly<Record<string, ResourceBehaviour>>;
   readonly dataSources: Readonly<Record<string, DataSourceBehaviour>>;
 }

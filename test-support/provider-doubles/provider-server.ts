@@ -109,7 +109,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     PrepareProviderConfig: (req) => ({ prepared_config: req.config ?? dv(null), diagnostics: [] }),
     Configure: (req) => {
       providerConfig = completeObject(definition.schema.provider.block, objectOrNull(decodeDynamicValue(req.config)));
-      return { diagnostics: (definition.configure?.(providerConfig) ?? []).map(diagnosticFor) };
+      return { diagnostics: (definition.configure?.(providerConfig, ctx) ?? []).map(diagnosticFor) };
     },
     ValidateResourceTypeConfig: (req) => {
       const behaviour = resourceBehaviour(req.type_name);

@@ -63,8 +63,33 @@ export interface StateLock {
   readonly created?: string;
 }
 
+/**
+ * Entra refused to sign the CI identity in to the tenant because the app has no service principal there: the tenant's
+ * administrator never consented, or removed the app (which revokes its consent). Entra's error AADSTS700016,
+ * "Application with identifier '{appId}' was not found in the directory '{tenant}'. This can happen if the application
+ * has not been installed by the administrator of the tenant or consented to by any user in the tenant." (Microsoft
+ * Learn, "Microsoft Entra authentication and authorization error codes").
+ */
+const NOT_IN_TENANT = /AADSTS700016:? Application with identifier '([^']{1,100})' was not found in the directory/i;
+
+/**
+ * Microsoft Graph refused a call for lack of permission: an app role the consent granted was revoked, or the call
+ * needs one the identity never had (Graph's 403 with code Authorization_RequestDenied, "Insufficient privileges to
+ * complete the operation"; Microsoft Graph error responses reference).
+ */
+const FORBIDDEN = /Authorization_RequestDenied/;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type ApplyFailure =
   | { readonly kind: "transient"; readonly reason: string; readonly summary: string }
+  | {
+      readonly kind: "no-access";
+      readonly reason: "not-in-tenant" | "forbidden";
+      readonly summary: string;
+      /** The client id Entra named (AADSTS700016 only). */
+      readonly clientId?: string;
+    }
   | { readonly kind: "already-exists"; readonly summary: string }
   | { readonly kind: "locked"; readonly lock: StateLock }
   | { readonly kind: "permanent"; readonly summary: string };
@@ -84,6 +109,14 @@ export function classifyApplyFailure(errorOutput: string): ApplyFailure {
   if (LOCK_ERROR.test(errorOutput)) return { kind: "locked", lock: lockInfo(errorOutput) };
   // Terraform wraps a diagnostic's detail over several "│ " lines at arbitrary spaces: match on one line.
   const text = errorOutput.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+  // A refused sign-in or a revoked permission is no transient failure: retrying cannot help, the tenant's admin can.
+  const notInTenant = NOT_IN_TENANT.exec(text);
+  if (notInTenant) {
+    // Quoted from an error text: kept only when it is a client id (it goes into a link).
+    const named = notInTenant[1]!;
+    return { kind: "no-access", reason: "not-in-tenant", summary, ...(GUID.test(named) ? { clientId: named } : {}) };
+  }
+  if (FORBIDDEN.test(text)) return { kind: "no-access", reason: "forbidden", summary };
   // Adoption first: a run can fail on an existing object and on throttling at once; adoption re-applies anyway.
   if (ALREADY_EXISTS.test(text)) return { kind: "already-exists", summary };
   const transient = TRANSIENT_FAILURES.find((t) => t.pattern.test(text));

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { type CommandContext, PipelineError } from "./command-context";
 import { readTextFile } from "./command-args";
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The suffix of a result file beside the stack's outputs file. */
 export const RESULT_FILE_SUFFIX = ".result.json";
 
@@ -15,6 +17,8 @@ const recordSchema = z.strictObject({
   result: z.enum(["applied", "unchanged", "held", "failed"]),
   at: z.string().datetime({ offset: true }),
   reasons: z.array(z.string().max(4000)).max(20),
+  /** A failure because the site's tenant does not let the CI identity in: which tenant, and which client id. */
+  tenantAccess: z.strictObject({ tenantId: z.string().regex(GUID), clientId: z.string().regex(GUID) }).optional(),
 });
 
 /** The record of a run that later steps (the operator notice) read: the result, or the failure and why. */

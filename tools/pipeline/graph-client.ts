@@ -10,6 +10,7 @@
 // `az account get-access-token --resource-type ms-graph`), else GitHub Actions' OIDC token exchanged for a Graph token
 // of the same federated identity Terraform uses (ARM_CLIENT_ID, ARM_TENANT_ID). The token is never printed.
 import { type CommandContext, PipelineError, requiredEnv } from "./command-context";
+import type { StackSignIn } from "./stack-sign-in";
 
 export interface AppRoleAssignment {
   readonly id: string;
@@ -109,7 +110,7 @@ const MAX_PAGES = 100;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function graphToken(context: CommandContext): Promise<string> {
+async function graphToken(context: CommandContext, signIn: StackSignIn): Promise<string> {
   if (context.env.MIRADORE_GRAPH_TOKEN) return context.env.MIRADORE_GRAPH_TOKEN;
   const requestUrl = requiredEnv(
     context,
@@ -121,12 +122,16 @@ async function graphToken(context: CommandContext): Promise<string> {
     "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
     "GitHub Actions sets it for a job with `id-token: write`",
   );
-  const clientId = requiredEnv(
-    context,
-    "ARM_CLIENT_ID",
-    "the workflow sets it from vars.ARM_DEPLOY_CLIENT_ID or vars.ARM_PLAN_CLIENT_ID",
-  );
-  const tenantId = requiredEnv(context, "ARM_TENANT_ID", "the workflow sets it from vars.ARM_TENANT_ID");
+  // A fleet's stacks sign in to their site's tenant (and a site with its own CI apps as those): as Terraform does.
+  const clientId =
+    signIn.clientId ??
+    requiredEnv(
+      context,
+      "ARM_CLIENT_ID",
+      "the workflow sets it from vars.ARM_DEPLOY_CLIENT_ID or vars.ARM_PLAN_CLIENT_ID",
+    );
+  const tenantId =
+    signIn.tenantId ?? requiredEnv(context, "ARM_TENANT_ID", "the workflow sets it from vars.ARM_TENANT_ID");
   const oidc = await context.fetch(`${requestUrl}&audience=api://AzureADTokenExchange`, {
     headers: { authorization: `bearer ${requestToken}` },
   });
@@ -153,12 +158,13 @@ async function graphToken(context: CommandContext): Promise<string> {
   return body.access_token;
 }
 
-export function graphClient(context: CommandContext): GraphClient {
+/** `signIn`: the tenant and client to get the token for; by default ARM_TENANT_ID and ARM_CLIENT_ID. */
+export function graphClient(context: CommandContext, signIn: StackSignIn = {}): GraphClient {
   const base = (context.env.MIRADORE_GRAPH_URL || "https://graph.microsoft.com/v1.0").replace(/\/$/, "");
   let token: Promise<string> | undefined;
   /** One request; `path` is shown in errors (never the token), with Graph's error code when it gives one. */
   async function request(method: string, path: string, url: string, body?: unknown): Promise<Response> {
-    token ??= graphToken(context);
+    token ??= graphToken(context, signIn);
     const response = await context.fetch(url, {
       method,
       headers: {

@@ -8,6 +8,7 @@ import { PipelineError } from "./command-context";
 import type { ApplyRecord } from "./apply-records";
 import { escapeMarkdown } from "../plan-review/markdown";
 import { trackingMarker } from "./tracking-issue";
+import { adminConsentUrl } from "../../app/onboarding/admin-consent-url";
 
 const dated = z.object({ date: z.string(), daysFromNow: z.number() });
 const status = z.object({
@@ -141,10 +142,22 @@ function failedBlock(record: ApplyRecord, s: ExpiryStackStatus | undefined): str
     "",
     // Without the run's date: the body stays the same while the failure does, so the issue is not rewritten daily.
     `- The last run failed: ${record.reasons.map(escapeMarkdown).join(" ") || "no reason was recorded"}`,
+    ...tenantAccessLines(record),
     secretsLine(s),
     ...(s?.warnings ?? []).map((w) => `- ⚠️ ${w}`),
     "- Until it applies, no rotation happens for this stack, and its secrets run out at the dates above: fix what the " +
       "failure says (the run's log has Terraform's error), then run the rotation workflow by hand for this stack.",
+  ];
+}
+
+/** For a tenant that does not let the CI identity in: whom to ask, with the link (built from GUIDs only). */
+function tenantAccessLines(record: ApplyRecord): string[] {
+  if (!record.tenantAccess) return [];
+  const { tenantId, clientId } = record.tenantAccess;
+  return [
+    `- Tenant ${code(tenantId)} does not let the CI identity ${code(clientId)} in (its consent is missing or was ` +
+      `revoked): send that tenant's administrator the [admin consent link](${adminConsentUrl(tenantId, clientId)}), ` +
+      'or, if the customer has left, remove the site (README, "Many sites").',
   ];
 }
 

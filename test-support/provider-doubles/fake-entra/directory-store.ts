@@ -109,7 +109,12 @@ export interface AppRoleAssignment {
 export interface TenantDocument {
   readonly tenantId: string;
   readonly domain: string;
-  readonly deployer: { readonly clientId: string; readonly objectId: string };
+  /**
+   * The identity Terraform signs in as (the CI identity). `removed`: its service principal is gone from this tenant
+   * (the customer's administrator removed the service provider's app, or never consented), so signing in fails as
+   * Entra does (AADSTS700016).
+   */
+  deployer: { readonly clientId: string; readonly objectId: string; readonly removed?: boolean };
   applications: Record<string, DirectoryApplication>;
   servicePrincipals: Record<string, DirectoryServicePrincipal>;
   appRoleAssignments: AppRoleAssignment[];

@@ -152,3 +152,11 @@ export function grantDelegatedPermissionInPortal(doc: TenantDocument, scope: str
   });
   return id;
 }
+
+/**
+ * A customer's administrator removes the service provider's CI app from "Enterprise applications" (the way to revoke
+ * its consent in full): its service principal and grants are gone, and signing in to this tenant as it fails.
+ */
+export function removeCiServicePrincipalInPortal(doc: TenantDocument): void {
+  doc.deployer = { ...doc.deployer, removed: true };
+}

@@ -21,7 +21,9 @@ import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { adoptExistingObjects } from "../existing-object-adoption";
 import { graphClient } from "../graph-client";
 import { withPrivateFolder } from "../private-files";
+import { stackSignIn } from "../stack-sign-in";
 import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
+import { describeNoAccess, TenantAccessError } from "../tenant-access";
 import { lockTimeout, runTerraform, terraformInit, TerraformFailure } from "../terraform-cli";
 
 /** Adoption rounds per run: each must import something, a service principal first and then its consents at most. */
@@ -171,9 +173,22 @@ export async function applyStack(
       if (!(error instanceof TerraformFailure)) throw error;
       const failure = classifyApplyFailure(error.errorOutput);
       if (failure.kind === "locked") throw new PipelineError(describeLock(stack.name, failure.lock, waitForLock));
+      if (failure.kind === "no-access") {
+        const signIn = stackSignIn(context, stack.dir);
+        const clientId = failure.clientId ?? signIn.clientId;
+        throw new TenantAccessError(describeNoAccess(stack.name, error.command, failure, signIn), {
+          ...signIn,
+          clientId,
+        });
+      }
       if (failure.kind === "already-exists" && adoptions < MAX_ADOPTIONS) {
         adoptions++;
-        await adoptExistingObjects(context, stack.name, stack.dir, graphClient(context));
+        await adoptExistingObjects(
+          context,
+          stack.name,
+          stack.dir,
+          graphClient(context, stackSignIn(context, stack.dir)),
+        );
         continue;
       }
       if (failure.kind !== "transient") {
@@ -245,7 +260,11 @@ export async function applyWithRecord(
   try {
     outcome = await applyStack(context, stack, options);
   } catch (error) {
-    if (error instanceof PipelineError) write({ stack: stack.name, result: "failed", at, reasons: [error.message] });
+    if (error instanceof PipelineError) {
+      const { tenantId, clientId } = error instanceof TenantAccessError ? error.signIn : {};
+      const tenantAccess = tenantId && clientId ? { tenantAccess: { tenantId, clientId } } : {};
+      write({ stack: stack.name, result: "failed", at, reasons: [error.message], ...tenantAccess });
+    }
     throw error;
   }
   write({

@@ -8,6 +8,7 @@ import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { setStepOutputs } from "../github-output";
 import { graphClient } from "../graph-client";
+import { stackSignIn } from "../stack-sign-in";
 import { findStack, outDirOf } from "../stack-manifest";
 import {
   describeFindings,
@@ -39,7 +40,7 @@ export async function credentialsCommand(argv: readonly string[], context: Comma
     setStepOutputs(context, { found: "false" });
     return 0;
   }
-  const check = await findUnmanagedCredentials(graphClient(context), managed);
+  const check = await findUnmanagedCredentials(graphClient(context, stackSignIn(context, stack.dir)), managed);
   const markdown = renderUnmanagedCredentials(check);
   if (markdown !== "") writeTextFile(context, outFile, markdown);
   context.stdout(

@@ -4,13 +4,29 @@
 // review (values masked) leaves the job. PR plans and drift checks never write state, so neither init nor plan takes
 // a state lock: they neither wait for nor block an apply, and a read-only identity (the plan identity, with Storage
 // Blob Data Reader on the state container) can run them.
-import { type CommandContext } from "../command-context";
+import { classifyApplyFailure } from "../apply-failures";
+import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { setStepOutputs } from "../github-output";
 import { driftedObjects, plannedChanges } from "../plan-changes";
 import { withPrivateFolder } from "../private-files";
 import { findStack, outDirOf } from "../stack-manifest";
-import { runTerraform, terraformInit } from "../terraform-cli";
+import { stackSignIn } from "../stack-sign-in";
+import { describeNoAccess } from "../tenant-access";
+import { runTerraform, terraformInit, TerraformFailure } from "../terraform-cli";
+
+/** `terraform plan` without a lock into `planFile`, then its JSON (held in memory: it has the state's secrets). */
+async function planAndShow(context: CommandContext, dir: string, planFile: string, refreshOnly: boolean) {
+  await runTerraform(context, dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    `-out=${planFile}`,
+    ...(refreshOnly ? ["-refresh-only"] : []),
+  ]);
+  return runTerraform(context, dir, ["show", "-json", "-no-color", planFile], { capture: true });
+}
 
 export async function planCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("plan", argv, {
@@ -25,16 +41,15 @@ export async function planCommand(argv: readonly string[], context: CommandConte
 
   await terraformInit(context, stack.dir, { readOnly: true });
   const shown = await withPrivateFolder(context, "miradore-plan", async (folder) => {
-    const planFile = folder.file("tfplan");
-    await runTerraform(context, stack.dir, [
-      "plan",
-      "-input=false",
-      "-no-color",
-      "-lock=false",
-      `-out=${planFile}`,
-      ...(refreshOnly ? ["-refresh-only"] : []),
-    ]);
-    return runTerraform(context, stack.dir, ["show", "-json", "-no-color", planFile], { capture: true });
+    try {
+      return await planAndShow(context, stack.dir, folder.file("tfplan"), refreshOnly);
+    } catch (error) {
+      // A tenant that does not let the plan identity in: say which, and the link that lets it in (issue 16).
+      if (!(error instanceof TerraformFailure)) throw error;
+      const failure = classifyApplyFailure(error.errorOutput);
+      if (failure.kind !== "no-access") throw error;
+      throw new PipelineError(describeNoAccess(stack.name, error.command, failure, stackSignIn(context, stack.dir)));
+    }
   });
   writeTextFile(context, planJson, shown.stdout);
 
