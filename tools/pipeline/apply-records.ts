@@ -15,6 +15,8 @@ const recordSchema = z.strictObject({
   result: z.enum(["applied", "unchanged", "held", "failed"]),
   at: z.string().datetime({ offset: true }),
   reasons: z.array(z.string().max(4000)).max(20),
+  /** Why the run applied the stack, or did not (rotation/due-selection.ts); absent: it applied without asking. */
+  selection: z.strictObject({ due: z.boolean(), reason: z.string().max(4000) }).optional(),
 });
 
 /** The record of a run that later steps (the operator notice) read: the result, or the failure and why. */

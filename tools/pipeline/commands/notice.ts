@@ -49,7 +49,8 @@ export async function noticeCommand(argv: readonly string[], context: CommandCon
   return 0;
 }
 
-function expectedStacks(text: string | undefined): string[] | undefined {
+/** `--expected-stacks`: a JSON list of stack names (ci:stacks' `stacks` output). */
+export function expectedStacks(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   let list: unknown;
   try {
