@@ -73,6 +73,15 @@ test("a handoff that ended before the last apply is no reason to apply again", (
   expect(selectDue(withOutputs({ handoff_deadline: "2026-05-08T00:00:00Z" }), OPTIONS).due).toBe(false);
 });
 
+test("a stack is swept on its day of the sweep, and only then", () => {
+  const today = Math.floor(NOW.getTime() / 86_400_000) % 7;
+  expect(selectDue(QUIET, { ...OPTIONS, sweepSlot: today })).toEqual({
+    due: true,
+    reason: "its day of the 7-day sweep",
+  });
+  expect(selectDue(QUIET, { ...OPTIONS, sweepSlot: (today + 1) % 7 }).due).toBe(false);
+});
+
 test("a rotation just outside the margin waits for a later run", () => {
   expect(selectDue(withOutputs({ next_rotation_date: "2026-05-12T05:18:00Z" }), OPTIONS).due).toBe(false);
 });

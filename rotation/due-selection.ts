@@ -24,6 +24,12 @@ export interface DueSelectionOptions {
   readonly marginHours: number;
   /** Apply every stack at least this often whatever the record says (the sweep). */
   readonly sweepDays: number;
+  /**
+   * The stack's sweep day, 0 ≤ slot < sweepDays: the day (days since 1970 modulo sweepDays) it is swept, so a fleet
+   * applied in full once (a first run, a lost record) spreads its sweeps over the days instead of all on one.
+   * @default - none: swept when its last apply is sweepDays old
+   */
+  readonly sweepSlot?: number;
   /** sha256 of the stack's cdk.tf.json synthesized now. */
   readonly configHash: string;
 }
@@ -48,6 +54,12 @@ export function selectDue(record: StackRunRecord | undefined, options: DueSelect
   if (lastApplied > now) return due("the record's last apply is in the future (a clock or record error)");
   if (now - lastApplied >= options.sweepDays * DAY_MS)
     return due(`not applied for ${options.sweepDays} days or more (the sweep)`);
+  if (
+    options.sweepSlot !== undefined &&
+    Math.floor(now / DAY_MS) % options.sweepDays === options.sweepSlot &&
+    now - lastApplied >= HOUR_MS
+  )
+    return due(`its day of the ${options.sweepDays}-day sweep`);
   const outputs = record.outputs ?? {};
   const horizon = options.nextRunAt.getTime() + options.marginHours * HOUR_MS;
   const nextRotation = parseRfc3339(outputs[EXPIRY_OUTPUTS.nextRotation]);

@@ -8,6 +8,7 @@ import { RESULT_FILE_SUFFIX } from "./apply-records";
 import type { CommandContext } from "./command-context";
 import { writeTextFile } from "./command-args";
 import { configHashOf, type FleetRecord } from "./fleet-record";
+import { slotOf } from "./shards";
 import type { SynthesizedStack } from "./stack-manifest";
 
 export interface StackChoice {
@@ -20,11 +21,15 @@ export interface StackChoice {
 export function chooseStacks(
   stacks: readonly SynthesizedStack[],
   record: FleetRecord,
-  options: Omit<DueSelectionOptions, "configHash">,
+  options: Omit<DueSelectionOptions, "configHash" | "sweepSlot">,
 ): StackChoice[] {
   return stacks.map((stack) => ({
     stack,
-    ...selectDue(record.stacks[stack.name], { ...options, configHash: configHashOf(stack) }),
+    ...selectDue(record.stacks[stack.name], {
+      ...options,
+      configHash: configHashOf(stack),
+      sweepSlot: slotOf(stack.name, options.sweepDays),
+    }),
   }));
 }
 

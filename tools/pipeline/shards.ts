@@ -34,7 +34,12 @@ export function shardStacks(names: readonly string[], size: number): Shard[] {
  * cover the fleet once a week, and adding a site moves no other site to another day.
  */
 export function sliceOf(names: readonly string[], index: number, slices: number): string[] {
-  return names.filter((name) => createHash("sha256").update(name).digest().readUInt32BE(0) % slices === index);
+  return names.filter((name) => slotOf(name, slices) === index);
+}
+
+/** The stack's slice among `slices`, from a hash of its name: stable, and independent of the other names. */
+export function slotOf(name: string, slices: number): number {
+  return createHash("sha256").update(name).digest().readUInt32BE(0) % slices;
 }
 
 /** `--slice <day>/<days>` ("3/7": the fourth of seven slices, 0-based). */
