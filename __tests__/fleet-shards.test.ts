@@ -244,3 +244,65 @@ describe("ci:fleet-record", () => {
     });
   });
 });
+
+describe("ci:shard with a scripted Terraform", () => {
+  // Terraform stand-in: init and output succeed; plan finds no changes, except in a stack named *-bad, where it fails.
+  // Each plan notes how many plans run at that moment.
+  const script = (dir: string) => `#!/bin/sh
+case "$1" in
+  init) exit 0 ;;
+  output) echo '{}' ; exit 0 ;;
+  plan)
+    mkdir "${dir}/running/$$"
+    ls "${dir}/running" | wc -l >> "${dir}/concurrency"
+    sleep 0.2
+    rmdir "${dir}/running/$$"
+    case "$PWD" in *-bad) echo "Error: Retrieving application: 403 Forbidden" >&2 ; exit 1 ;; esac
+    exit 0 ;;
+esac
+echo "unexpected: $*" >&2
+exit 9
+`;
+
+  test("runs every stack, at most --parallel at once, and a failure stops none of the others", async () => {
+    const names = ["miradore-a", "miradore-b", "miradore-c-bad", "miradore-d", "miradore-e"];
+    const dir = fleet(names);
+    mkdirSync(join(dir, "running"));
+    writeFileSync(join(dir, "terraform"), script(dir), { mode: 0o755 });
+    const summary = join(dir, "summary.md");
+    const { ctx, err } = context(dir, {
+      PATH: process.env.PATH,
+      MIRADORE_TERRAFORM: join(dir, "terraform"),
+      MIRADORE_APPLY_ATTEMPTS: "1",
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    const args = ["shard", "--stacks", names.join(","), "--parallel", "2", "--results-dir", "results", "--now", NOW];
+    expect(await runPipeline(args, ctx)).toBe(1);
+    expect(err.join("")).toContain("1 of 5 stacks failed: miradore-c-bad");
+    const results = Object.fromEntries(
+      names.map((n) => [n, JSON.parse(readFileSync(join(dir, "results", `${n}.result.json`), "utf8")).result]),
+    );
+    expect(results).toEqual({
+      "miradore-a": "unchanged",
+      "miradore-b": "unchanged",
+      "miradore-c-bad": "failed",
+      "miradore-d": "unchanged",
+      "miradore-e": "unchanged",
+    });
+    for (const n of names)
+      expect(JSON.parse(readFileSync(join(dir, "results", `${n}.json`), "utf8"))).toEqual({ [n]: {} });
+    const seen = readFileSync(join(dir, "concurrency"), "utf8").trim().split("\n").map(Number);
+    expect(seen).toHaveLength(5);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+    const table = readFileSync(summary, "utf8");
+    expect(table).toContain("| `miradore-c-bad` | failed | stack miradore-c-bad: terraform plan failed");
+    expect(table).toContain("| `miradore-e` | unchanged |  |");
+  });
+
+  test("rejects a stack that was not synthesized before running any", async () => {
+    const dir = fleet(["miradore-a"]);
+    const { ctx, err } = context(dir);
+    expect(await runPipeline(["shard", "--stacks", "miradore-a,miradore-x", "--results-dir", "r"], ctx)).toBe(1);
+    expect(err.join("")).toMatch(/--stack is "miradore-x", but .* has no such stack/);
+  });
+});
