@@ -3,6 +3,7 @@
 // reason and the others go on; the command exits 1 at the end when any failed. Every stack leaves
 // `<stack>.result.json` and, when its state can be read, `<stack>.json` in --results-dir: the files the notice and
 // ci:fleet-record read, as one job per stack left them.
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ApplyRecord, readApplyRecords } from "../apply-records";
 import { type CommandContext, PipelineError } from "../command-context";
@@ -35,6 +36,9 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
   const stacks = names.map((name) => findStack(outDir, name.trim()));
   const resultsDir = resolve(context.cwd, required("shard", "results-dir", values["results-dir"]));
   const now = nowOption("shard", values.now);
+  // Terraform needs the shared plugin cache's folder to exist.
+  const pluginCache = context.env.TF_PLUGIN_CACHE_DIR;
+  if (pluginCache) mkdirSync(resolve(context.cwd, pluginCache), { recursive: true });
 
   // Terraform's plugin cache (TF_PLUGIN_CACHE_DIR, shared by the shard) is not safe for concurrent installs
   // (hashicorp/terraform#31964): inits take turns, plans and applies run side by side.
