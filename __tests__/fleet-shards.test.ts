@@ -306,3 +306,25 @@ exit 9
     expect(err.join("")).toMatch(/--stack is "miradore-x", but .* has no such stack/);
   });
 });
+
+test.each([
+  [["shard", "--results-dir", "r"], "pipeline shard: shard: --stacks is missing"],
+  [
+    ["shard", "--stacks", "miradore-a", "--results-dir", "r", "--parallel", "0"],
+    '--parallel is "0", but must be a whole number of at least 1',
+  ],
+  [["stacks", "--shard-size", "0"], '--shard-size is "0", but must be a whole number of at least 1'],
+  [["stacks", "--shard-size", "5", "--record", "record.json"], "--record needs --skipped-dir"],
+  [["stacks", "--shard-size", "5", "--slice", "7/7"], '--slice is "7/7", but must be <index>/<count>'],
+  [["fleet-record", "--out-file", "x.json"], "fleet-record: --results-dir is missing"],
+  [
+    ["fleet-record", "--results-dir", "r", "--out-file", "x.json", "--expected-stacks", "miradore-a"],
+    "must be a JSON list of stack names",
+  ],
+])("%j fails with one line: %s", async (args, message) => {
+  const dir = fleet(["miradore-a"]);
+  const { ctx, err } = context(dir);
+  expect(await runPipeline(args, ctx)).toBe(1);
+  expect(err.join("")).toContain(message);
+  expect(err.join("").trim().split("\n")).toHaveLength(1);
+});

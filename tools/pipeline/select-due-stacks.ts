@@ -3,8 +3,7 @@
 // (its outputs as recorded), so the notice and the fleet record see every stack, applied today or not.
 import { join } from "node:path";
 import { type DueSelectionOptions, selectDue } from "../../rotation/due-selection";
-import type { ApplyRecord } from "./apply-records";
-import { RESULT_FILE_SUFFIX } from "./apply-records";
+import { type ApplyRecord, RESULT_FILE_SUFFIX } from "./apply-records";
 import type { CommandContext } from "./command-context";
 import { writeTextFile } from "./command-args";
 import { configHashOf, type FleetRecord } from "./fleet-record";

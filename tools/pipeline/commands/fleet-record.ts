@@ -30,7 +30,7 @@ export async function fleetRecordCommand(argv: readonly string[], context: Comma
   );
   if (problem && values.record !== undefined) context.stdout(`${problem}\n`);
   const synthesized = readStackManifest(outDirOf(context, values["out-dir"]));
-  const expected = new Set(expectedStacks(values["expected-stacks"]) ?? synthesized.map((s) => s.name));
+  const expected = new Set(expectedStacks(values["expected-stacks"], "fleet-record") ?? synthesized.map((s) => s.name));
   const records = readApplyRecords(context, resultsDir);
   const outputs = readOutputsFiles(context, resultsDir);
   const runs: RunOfStack[] = synthesized
