@@ -276,7 +276,18 @@ exit 9
       MIRADORE_APPLY_ATTEMPTS: "1",
       GITHUB_STEP_SUMMARY: summary,
     });
-    const args = ["shard", "--stacks", names.join(","), "--parallel", "2", "--results-dir", "results", "--now", NOW];
+    // miradore-a twice: run once.
+    const args = [
+      "shard",
+      "--stacks",
+      `${names.join(",")},miradore-a`,
+      "--parallel",
+      "2",
+      "--results-dir",
+      "results",
+      "--now",
+      NOW,
+    ];
     expect(await runPipeline(args, ctx)).toBe(1);
     expect(err.join("")).toContain("1 of 5 stacks failed: miradore-c-bad");
     const results = Object.fromEntries(

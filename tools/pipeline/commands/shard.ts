@@ -32,8 +32,15 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
       `shard: --parallel is ${JSON.stringify(parallel)}, but must be a whole number of at least 1`,
     );
   const outDir = outDirOf(context, values["out-dir"]);
-  const names = required("shard", "stacks", values.stacks).split(",");
-  const stacks = names.map((name) => findStack(outDir, name.trim()));
+  // A stack named twice would run twice at once against one state: once is enough.
+  const names = [
+    ...new Set(
+      required("shard", "stacks", values.stacks)
+        .split(",")
+        .map((name) => name.trim()),
+    ),
+  ];
+  const stacks = names.map((name) => findStack(outDir, name));
   const resultsDir = resolve(context.cwd, required("shard", "results-dir", values["results-dir"]));
   const now = nowOption("shard", values.now);
   // Terraform needs the shared plugin cache's folder to exist.
