@@ -14,6 +14,7 @@ describe("readBenchOptions", () => {
       runs: DEFAULT_RUNS,
       testRuns: 1,
       skipTests: false,
+      fleetOperationsOnly: false,
       out: join("bench-results", "bench.json"),
     });
   });

@@ -219,3 +219,62 @@ describe("fleet with a bad configuration", () => {
     expect(stderr).toContain("usage: fleet");
   });
 });
+
+describe("fleet --record", () => {
+  const record = {
+    version: 1,
+    writtenAt: "2026-05-10T05:30:00Z",
+    stacks: {
+      "miradore-alpha": {
+        lastResult: "failed",
+        lastReasons: ["stack miradore-alpha: terraform plan failed: Retrieving application"],
+        lastRunAt: "2026-05-10T05:17:00Z",
+        lastAppliedAt: "2026-05-03T05:17:00Z",
+        configHash: "a".repeat(64),
+        outputs: { next_rotation_date: "2026-06-01T08:00:00Z" },
+      },
+      "miradore-beta": {
+        lastResult: "held",
+        lastReasons: ["A rotation of slot A is held until the handoff deadline"],
+        lastRunAt: "2026-05-10T05:17:00Z",
+        lastAppliedAt: "2026-05-10T05:17:00Z",
+      },
+    },
+  };
+
+  test("shows each stack's last run: result, why, when, and its next rotation; a stack without a record says so", () => {
+    const file = join(work, "record.json");
+    writeFileSync(file, JSON.stringify(record));
+    const { status, stdout, stderr } = runFleet(THREE_SITES, ["--record", file]);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
+    const header = /^STACK +RESULT +RUN +LAST APPLY +NEXT ROTATION +WHY$/;
+    expect(row(stdout, header, "miradore-alpha")).toEqual([
+      "miradore-alpha",
+      "failed",
+      "2026-05-10 05:17",
+      "2026-05-03 05:17",
+      "2026-06-01 08:00",
+      "stack miradore-alpha: terraform plan failed: Retrieving application",
+    ]);
+    expect(row(stdout, header, "miradore-beta").slice(0, 2)).toEqual(["miradore-beta", "held"]);
+    expect(row(stdout, header, "miradore-gamma-fabrikam").slice(0, 2)).toEqual([
+      "miradore-gamma-fabrikam",
+      "no record",
+    ]);
+    const json = JSON.parse(runFleet(THREE_SITES, ["--json", "--record", file]).stdout);
+    expect(json.lastRuns[0]).toMatchObject({ stackName: "miradore-alpha", result: "failed" });
+  });
+
+  test("fails with exit code 1 when the record is missing or not a fleet record", () => {
+    expect(runFleet(THREE_SITES, ["--record", join(work, "none.json")])).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/--record .*none\.json does not exist/),
+    });
+    const bad = join(work, "bad-record.json");
+    writeFileSync(bad, JSON.stringify({ version: 7 }));
+    expect(runFleet(THREE_SITES, ["--record", bad])).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/the fleet record is not usable/),
+    });
+  });
+});

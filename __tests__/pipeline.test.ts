@@ -74,11 +74,31 @@ describe("ci:stacks", () => {
     expect(err.join("")).toMatch(/a forced rotation applies to one stack/);
   });
 
-  test("rejects more stacks than a GitHub matrix can run", async () => {
+  test("rejects more stacks than a GitHub matrix can run, one job per stack", async () => {
     const many = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`miradore-${i}`, {}]));
     const { ctx, err } = context();
     expect(await runPipeline(["stacks", "--out-dir", outDirWith(many)], ctx)).toBe(1);
-    expect(err.join("")).toMatch(/257 stacks, but a GitHub Actions matrix runs at most 256 jobs/);
+    expect(err.join("")).toMatch(/257 stacks, but a GitHub Actions matrix runs at most 256 jobs: run them in shards/);
+  });
+
+  test("puts 5000 stacks into shards that fit one matrix", async () => {
+    const names = Array.from({ length: 5000 }, (_, i) => `miradore-${String(i).padStart(4, "0")}`);
+    const outDir = outDirWith(Object.fromEntries(names.map((n) => [n, {}])));
+    const outputFile = join(outDir, "github-output");
+    const { ctx } = context({ GITHUB_OUTPUT: outputFile });
+    expect(await runPipeline(["stacks", "--out-dir", outDir, "--shard-size", "50"], ctx)).toBe(0);
+    const outputs = Object.fromEntries(
+      readFileSync(outputFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    const shards = JSON.parse(outputs.shards!) as { name: string; stacks: string }[];
+    expect(shards).toHaveLength(100);
+    expect(outputs["shard-count"]).toBe("100");
+    expect(shards[0]).toEqual({ name: "shard-1-of-100", stacks: names.slice(0, 50).join(",") });
+    expect(shards.flatMap((s) => s.stacks.split(","))).toEqual(names);
+    expect(JSON.parse(outputs.stacks!)).toHaveLength(5000);
   });
 });
 

@@ -31,6 +31,7 @@ const FILES = readdirSync(DIR)
 const text = (file: string) => readFileSync(join(DIR, file), "utf8");
 
 interface Step {
+  id?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -43,6 +44,7 @@ interface Job {
   concurrency?: { group: string; "cancel-in-progress": boolean };
   env?: Record<string, string>;
   if?: string;
+  needs?: string | string[];
   strategy?: { matrix?: Record<string, unknown> };
   steps: Step[];
 }
@@ -122,7 +124,7 @@ describe.each(FILES)("%s", (file) => {
       .split("\n")
       .filter((line) => /^\s*(- )?uses:/.test(line));
     expect(uses.length).toBeGreaterThan(0);
-    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+(\/[\w.-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   test("grants nothing at the top and least permissions per job", () => {
@@ -138,7 +140,7 @@ describe.each(FILES)("%s", (file) => {
       const commands = pipelineCommands(job);
       expect([name, holdsToken(job)]).toEqual([
         name,
-        commands.some((c) => ["plan", "apply", "force-rotate"].includes(c)),
+        commands.some((c) => ["plan", "apply", "shard", "force-rotate"].includes(c)),
       ]);
       const posts = commands.some((c) => ["comment", "issue"].includes(c));
       expect([name, job.permissions!["pull-requests"] === "write" || job.permissions!.issues === "write"]).toEqual([
@@ -256,14 +258,18 @@ describe.each(FILES)("%s", (file) => {
     });
   });
 
-  test("applies only in the production environment, one stack at a time, never cancelled", () => {
-    const applies = (job: Job) => pipelineCommands(job).some((c) => c === "apply" || c === "force-rotate");
+  test("applies only in the production environment, one stack or shard at a time, never cancelled", () => {
+    const applies = (job: Job) =>
+      pipelineCommands(job).some((c) => c === "apply" || c === "force-rotate" || c === "shard");
     const appliers = jobsOf(file).filter(([, job]) => applies(job));
     expect(appliers.length > 0).toBe(file === "deploy.yml" || file === "rotation.yml");
     for (const [name, job] of jobsOf(file)) {
       if (!applies(job)) continue;
       expect([name, job.environment]).toEqual([name, "production"]);
-      expect(job.concurrency).toEqual({ group: "miradore-apply-${{ matrix.stack }}", "cancel-in-progress": false });
+      const group = pipelineCommands(job).includes("shard")
+        ? "miradore-rotation-${{ matrix.shard.name }}"
+        : "miradore-apply-${{ matrix.stack }}";
+      expect(job.concurrency).toEqual({ group, "cancel-in-progress": false });
     }
   });
 });
@@ -299,6 +305,23 @@ test("tests run on Node 20 (the floor) and every current LTS line (22, 24, 26); 
       expect([file, name, setupNode?.with?.["node-version"]]).toEqual([file, name, 26]);
     }
   }
+});
+
+test("the scheduled rotation applies only due stacks, in shards from ci:stacks, and keeps the fleet record", () => {
+  const { jobs } = workflow("rotation.yml");
+  expect(jobs.shard!.strategy!.matrix!.shard).toBe("${{ fromJSON(needs.stacks.outputs.shards) }}");
+  const stacksRun = jobs.stacks!.steps.find((s) => s.id === "stacks")!.run!;
+  expect(stacksRun).toMatch(/--shard-size \d+/);
+  expect(stacksRun).toContain('--record "$RUNNER_TEMP/fleet-record.json"');
+  const shardRun = jobs.shard!.steps.find((s) => PREBUILT.exec(s.run?.trim() ?? "")?.[2] === "shard")!;
+  expect(shardRun.env).toEqual({ TF_PLUGIN_CACHE_DIR: "${{ runner.temp }}/terraform-plugins" });
+  // The record is restored where it is read and saved, under a new key, only by the job that writes it.
+  const cacheSteps = (job: Job) =>
+    job.steps.filter((s) => s.uses?.startsWith("actions/cache/")).map((s) => s.uses!.split("@")[0]);
+  expect(cacheSteps(jobs.stacks!)).toEqual(["actions/cache/restore"]);
+  expect(cacheSteps(jobs.notice!)).toEqual(["actions/cache/restore", "actions/cache/save"]);
+  expect(cacheSteps(jobs.shard!)).toEqual([]);
+  expect(jobs.notice!.needs).toEqual(["stacks", "shard", "apply"]);
 });
 
 test("the rotation workflow runs daily and offers a forced rotation of one stack", () => {

@@ -1,12 +1,14 @@
-// CLI: `npm run bench [-- --runs N | --quick] [--skip-tests] [--test-runs N] [--out FILE]`
+// CLI: `npm run bench [-- --runs N | --quick] [--skip-tests] [--test-runs N] [--fleet-operations-only] [--out FILE]`
 // Times one-site synthesis against the cdktf TypeScript template's setup, fleets of 1, 100 and 1000 sites, and the
-// test suite; prints medians and ratios and writes them as JSON. Cases run round-robin after one unrecorded warm-up
+// test suite; then the fleet operations (tools/bench/fleet-operations.ts: the daily rotation run of 1000 and 5000
+// sites, one job per stack against due-only shards); prints medians and ratios and writes them as JSON. Cases run round-robin after one unrecorded warm-up
 // round, so a burst of load from other work on the machine spreads over all cases instead of hitting one.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { BENCH_USAGE, readBenchOptions } from "./bench/bench-options";
+import { BENCH_USAGE, type BenchOptions, readBenchOptions } from "./bench/bench-options";
+import { FLEET_OPERATION_SIZES, fleetOperations, measureCosts, renderFleetOperations } from "./bench/fleet-operations";
 import {
   BenchCase,
   BenchPaths,
@@ -70,7 +72,19 @@ function versionOf(repoRoot: string, packageName: string): string {
   ).version;
 }
 
-function main(argv: readonly string[]): number {
+/** The fleet-operations case: measured costs, both designs replayed and priced; printed, and returned for the JSON. */
+async function runFleetOperations(repoRoot: string, workDir: string, options: BenchOptions) {
+  progress("bench: fleet operations: measuring job start-up and per-stack times");
+  const costs = await measureCosts(repoRoot, workDir, Math.min(options.runs, 3));
+  const results = FLEET_OPERATION_SIZES.map((sites) => {
+    progress(`bench: fleet operations: replaying ${sites} sites`);
+    return fleetOperations(sites, costs);
+  });
+  process.stdout.write(renderFleetOperations(costs, results));
+  return { costs, results };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
   let options: ReturnType<typeof readBenchOptions>;
   try {
     options = readBenchOptions(argv);
@@ -88,6 +102,14 @@ function main(argv: readonly string[]): number {
   const machine = machineInfo();
   const workDir = mkdtempSync(join(tmpdir(), "miradore-bench-"));
   try {
+    if (options.fleetOperationsOnly) {
+      const fleetOperationsReport = await runFleetOperations(repoRoot, workDir, options);
+      const out = resolve(repoRoot, options.out);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${JSON.stringify({ machine, fleetOperations: fleetOperationsReport }, null, 2)}\n`);
+      progress(`bench: wrote ${options.out}`);
+      return 0;
+    }
     const paths: BenchPaths = {
       repoRoot,
       workDir,
@@ -122,6 +144,7 @@ function main(argv: readonly string[]): number {
 
     const derived = comparisons(results);
     process.stdout.write(renderBenchTables(machine, results, derived));
+    const fleetOperationsReport = await runFleetOperations(repoRoot, workDir, options);
     for (const problem of problems) process.stdout.write(`\n${problem}\n`);
     const report = {
       machine: { ...machine, loadAverage1mAtEnd: machineInfo().loadAverage1m },
@@ -135,6 +158,7 @@ function main(argv: readonly string[]): number {
       options: { runs: options.runs, warmupRounds: 1, testRuns: options.skipTests ? 0 : options.testRuns },
       cases: results,
       comparisons: derived,
+      fleetOperations: fleetOperationsReport,
       problems,
     };
     mkdirSync(dirname(resolve(repoRoot, options.out)), { recursive: true });
@@ -149,9 +173,9 @@ function main(argv: readonly string[]): number {
 // Whatever stops the benchmark (a case that fails to run, the template baseline that cannot be prepared) is reported
 // in one line; --debug shows where.
 if (require.main === module)
-  void runCli("bench", (argv) => {
+  void runCli("bench", async (argv) => {
     try {
-      return main(argv);
+      return await main(argv);
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
       throw new CliError(`bench: ${message}`, 1, { cause: error });

@@ -1,5 +1,7 @@
-// CLI: `npm run fleet [-- --json] [--config FILE]`: the configured sites with their tenant, Graph permissions,
-// rotation settings, stack name and state location, for an operator's review. No secret is ever read or shown.
+// CLI: `npm run fleet [-- --json] [--config FILE] [--record FILE]`: the configured sites with their tenant, Graph
+// permissions, rotation settings, stack name and state location, for an operator's review; with --record (the fleet
+// record the rotation workflow keeps, README "Many sites"), each stack's last run: result and why, when, next
+// rotation. No secret is ever read or shown.
 // The configuration is read as synthesis reads it (MIRADORE_CONFIG and MIRADORE_* overrides apply); a bad one
 // fails with the same messages and exit code 1. Usage errors exit with 2.
 import { parseArgs } from "node:util";
@@ -7,9 +9,12 @@ import { ConfigError } from "../config/config-error";
 import { loadConfig } from "../config/load-config";
 import { runCli } from "./cli/run-cli";
 import { fleetEntries } from "./fleet-view/fleet-entry";
+import { type LastRun, lastRuns, renderLastRuns } from "./fleet-view/last-runs";
+import { parseFleetRecord, readFleetRecordFile } from "./pipeline/fleet-record";
 import { renderFleetView } from "./fleet-view/render-fleet-view";
 
-const USAGE = "usage: fleet [--json] [--config FILE]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
+const USAGE =
+  "usage: fleet [--json] [--config FILE] [--record FLEET-RECORD.json]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
 
 function main(argv: readonly string[]): number {
   let values;
@@ -19,6 +24,7 @@ function main(argv: readonly string[]): number {
       options: {
         json: { type: "boolean", default: false },
         config: { type: "string" },
+        record: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -33,10 +39,24 @@ function main(argv: readonly string[]): number {
   try {
     const config = loadConfig(values.config === undefined ? {} : { path: values.config });
     const entries = fleetEntries(config.sites);
+    let runs: LastRun[] | undefined;
+    if (values.record !== undefined) {
+      const text = readFleetRecordFile(values.record);
+      const { record, problem } = parseFleetRecord(text);
+      if (problem && text !== undefined) {
+        process.stderr.write(`fleet: ${values.record}: ${problem.replace(/: every stack is applied$/, "")}\n`);
+        return 1;
+      }
+      if (text === undefined) {
+        process.stderr.write(`fleet: --record ${values.record} does not exist\n`);
+        return 1;
+      }
+      runs = lastRuns(entries, record);
+    }
     process.stdout.write(
       values.json
-        ? `${JSON.stringify({ source: config.source, sites: entries }, null, 2)}\n`
-        : renderFleetView(entries, config.source),
+        ? `${JSON.stringify({ source: config.source, sites: entries, ...(runs ? { lastRuns: runs } : {}) }, null, 2)}\n`
+        : renderFleetView(entries, config.source) + (runs ? renderLastRuns(runs, values.record!) : ""),
     );
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 // CLI: the steps the GitHub Actions workflows run, one command each (npm run ci:<command> -- …).
-//   pipeline <stacks|plan|apply|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice> [options]
+//   pipeline <stacks|plan|apply|shard|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice|fleet-record> [options]
 // Exit code 0 on success, 1 with one line on stderr when a step fails, 2 for an unknown command. Nothing printed is
 // ever a secret. --debug (or MIRADORE_DEBUG=1) adds the stack trace of an unexpected error.
 import { runCli } from "./cli/run-cli";
@@ -9,12 +9,14 @@ import { collectOutputsCommand } from "./pipeline/commands/collect-outputs";
 import { commentCommand } from "./pipeline/commands/comment";
 import { credentialsCommand } from "./pipeline/commands/credentials";
 import { driftReportCommand } from "./pipeline/commands/drift-report";
+import { fleetRecordCommand } from "./pipeline/commands/fleet-record";
 import { forceRotateCommand } from "./pipeline/commands/force-rotate";
 import { forkNoticeCommand } from "./pipeline/commands/fork-notice";
 import { issueCommand } from "./pipeline/commands/issue";
 import { noticeCommand } from "./pipeline/commands/notice";
 import { outputsCommand } from "./pipeline/commands/outputs";
 import { planCommand } from "./pipeline/commands/plan";
+import { shardCommand } from "./pipeline/commands/shard";
 import { stacksCommand } from "./pipeline/commands/stacks";
 
 type Command = (argv: readonly string[], context: CommandContext) => Promise<number>;
@@ -23,6 +25,7 @@ export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
   stacks: stacksCommand,
   plan: planCommand,
   apply: applyCommand,
+  shard: shardCommand,
   "force-rotate": forceRotateCommand,
   outputs: outputsCommand,
   "collect-outputs": collectOutputsCommand,
@@ -32,6 +35,7 @@ export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
   "drift-report": driftReportCommand,
   issue: issueCommand,
   "fork-notice": forkNoticeCommand,
+  "fleet-record": fleetRecordCommand,
 };
 
 export async function runPipeline(argv: readonly string[], context: CommandContext): Promise<number> {

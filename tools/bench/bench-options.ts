@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-export const BENCH_USAGE = "usage: bench [--runs N | --quick] [--skip-tests] [--test-runs N] [--out FILE]";
+export const BENCH_USAGE =
+  "usage: bench [--runs N | --quick] [--skip-tests] [--test-runs N] [--fleet-operations-only] [--out FILE]";
 
 /** How much the benchmark measures and where it writes. */
 export interface BenchOptions {
@@ -10,6 +11,8 @@ export interface BenchOptions {
   /** Runs of the test suite. */
   readonly testRuns: number;
   readonly skipTests: boolean;
+  /** Only the fleet-operations case (tools/bench/fleet-operations.ts), not synthesis and tests. */
+  readonly fleetOperationsOnly: boolean;
   /** The JSON report, relative to the repository. */
   readonly out: string;
 }
@@ -25,6 +28,7 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions | "help"
       runs: { type: "string" },
       quick: { type: "boolean", default: false },
       "skip-tests": { type: "boolean", default: false },
+      "fleet-operations-only": { type: "boolean", default: false },
       "test-runs": { type: "string" },
       out: { type: "string", default: join("bench-results", "bench.json") },
       help: { type: "boolean", short: "h", default: false },
@@ -44,6 +48,7 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions | "help"
     // The suite takes about a minute and averages over hundreds of tests itself: once is the default.
     testRuns: count("test-runs", values["test-runs"], 1),
     skipTests: values["skip-tests"],
+    fleetOperationsOnly: values["fleet-operations-only"],
     out: values.out,
   };
 }

@@ -19,6 +19,8 @@ const recordSchema = z.strictObject({
   reasons: z.array(z.string().max(4000)).max(20),
   /** A failure because the site's tenant does not let the CI identity in: which tenant, and which client id. */
   tenantAccess: z.strictObject({ tenantId: z.string().regex(GUID), clientId: z.string().regex(GUID) }).optional(),
+  /** Why the run applied the stack, or did not (rotation/due-selection.ts); absent: it applied without asking. */
+  selection: z.strictObject({ due: z.boolean(), reason: z.string().max(4000) }).optional(),
 });
 
 /** The record of a run that later steps (the operator notice) read: the result, or the failure and why. */

@@ -49,7 +49,8 @@ export async function noticeCommand(argv: readonly string[], context: CommandCon
   return 0;
 }
 
-function expectedStacks(text: string | undefined): string[] | undefined {
+/** `--expected-stacks`: a JSON list of stack names (ci:stacks' `stacks` output). */
+export function expectedStacks(text: string | undefined, command = "notice"): string[] | undefined {
   if (text === undefined) return undefined;
   let list: unknown;
   try {
@@ -59,7 +60,7 @@ function expectedStacks(text: string | undefined): string[] | undefined {
   }
   if (!Array.isArray(list) || !list.every((name) => typeof name === "string" && /^[A-Za-z0-9._-]{1,100}$/.test(name))) {
     throw new PipelineError(
-      `notice: --expected-stacks is ${JSON.stringify(text.slice(0, 80))}, but must be a JSON list of stack names (ci:stacks' output)`,
+      `${command}: --expected-stacks is ${JSON.stringify(text.slice(0, 80))}, but must be a JSON list of stack names (ci:stacks' output)`,
     );
   }
   return list as string[];

@@ -1,9 +1,19 @@
-// ci:stacks: the stack names from cdktf.out/manifest.json as a JSON list, the matrix of the per-stack jobs.
+// ci:stacks: the stacks from cdktf.out/manifest.json, and the matrix of the jobs that run them: shards of at most
+// --shard-size stacks (tools/pipeline/shards.ts). With --record (the scheduled rotation run), only the stacks that are
+// due (rotation/due-selection.ts) go into shards; each other one gets its result and recorded outputs in --skipped-dir.
+// With --slice (the drift run), only that slice of the fleet.
+import { resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
 import { oneOf, parseCommandArgs } from "../command-args";
 import { FORCED_ROTATION_MODES } from "../rotation-addresses";
-import { setStepOutputs } from "../github-output";
+import { appendStepSummary, setStepOutputs } from "../github-output";
+import { parseFleetRecord, readFleetRecordFile } from "../fleet-record";
+import { chooseStacks, writeNotDueFiles } from "../select-due-stacks";
+import { DEFAULT_SHARD_SIZE, parseSlice, shardStacks, sliceOf } from "../shards";
 import { findStack, GITHUB_MATRIX_MAX_JOBS, outDirOf, readStackManifest } from "../stack-manifest";
+import { nowOption } from "./apply";
+
+const HOUR_MS = 3_600_000;
 
 export async function stacksCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("stacks", argv, {
@@ -12,6 +22,18 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     only: { type: "string" },
     /** The rotation workflow's `rotation` input: a forced rotation must name its stack. */
     rotation: { type: "string", default: "none" },
+    "shard-size": { type: "string" },
+    /** The fleet record of earlier runs: only due stacks are sharded. */
+    record: { type: "string" },
+    "skipped-dir": { type: "string" },
+    /** Hours until the next scheduled run. */
+    "next-run-hours": { type: "string", default: "24" },
+    /** Slack after the next run: what is due before it is applied now. */
+    "margin-hours": { type: "string", default: "24" },
+    /** Every stack is applied at least this often. */
+    "sweep-days": { type: "string", default: "7" },
+    slice: { type: "string" },
+    now: { type: "string" },
   });
   const rotation = oneOf("stacks", "rotation", values.rotation ?? "none", ["none", ...FORCED_ROTATION_MODES]);
   if (rotation !== "none" && !values.only) {
@@ -19,15 +41,70 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
       `stacks: --rotation is ${rotation}, but no stack was given: a forced rotation applies to one stack, name it in the workflow's "stack" input`,
     );
   }
+  const shardSize = wholeNumber("shard-size", values["shard-size"] ?? String(DEFAULT_SHARD_SIZE), 1);
+  const sharded = values["shard-size"] !== undefined;
   const outDir = outDirOf(context, values["out-dir"]);
-  const names = values.only ? [findStack(outDir, values.only).name] : readStackManifest(outDir).map((s) => s.name);
-  if (names.length === 0)
+  let stacks = values.only ? [findStack(outDir, values.only)] : readStackManifest(outDir);
+  if (stacks.length === 0)
     throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
-  if (names.length > GITHUB_MATRIX_MAX_JOBS) {
+  if (values.slice !== undefined && !values.only) {
+    const { index, slices } = parseSlice(values.slice);
+    const inSlice = new Set(
+      sliceOf(
+        stacks.map((s) => s.name),
+        index,
+        slices,
+      ),
+    );
+    stacks = stacks.filter((s) => inSlice.has(s.name));
+  }
+  const names = stacks.map((s) => s.name);
+  // Workflows with one job per stack (pull requests, deploy) stop here; the sharded ones (rotation, drift) do not.
+  if (!sharded && names.length > GITHUB_MATRIX_MAX_JOBS) {
     throw new PipelineError(
-      `${names.length} stacks, but a GitHub Actions matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} jobs: split the sites over several configuration files and workflows`,
+      `${names.length} stacks, but a GitHub Actions matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} jobs: run them in shards (--shard-size, as rotation.yml does)`,
     );
   }
-  setStepOutputs(context, { stacks: JSON.stringify(names), count: String(names.length) });
+
+  let due = names;
+  // A forced rotation always runs its stack; the record only chooses among scheduled work.
+  if (values.record !== undefined && !values.only) {
+    const skippedDir = values["skipped-dir"];
+    if (!skippedDir) throw new PipelineError("stacks: --record needs --skipped-dir, where stacks not due are written");
+    const now = nowOption("stacks", values.now) ?? new Date();
+    const { record, problem } = parseFleetRecord(readFleetRecordFile(resolve(context.cwd, values.record)));
+    if (problem) context.stdout(`${problem}\n`);
+    const choices = chooseStacks(stacks, record, {
+      now,
+      nextRunAt: new Date(now.getTime() + wholeNumber("next-run-hours", values["next-run-hours"]!, 0) * HOUR_MS),
+      marginHours: wholeNumber("margin-hours", values["margin-hours"]!, 0),
+      sweepDays: wholeNumber("sweep-days", values["sweep-days"]!, 1),
+    });
+    for (const choice of choices) {
+      context.stdout(`${choice.stack.name}: ${choice.due ? "due" : "not due"}: ${choice.reason}\n`);
+      if (!choice.due) writeNotDueFiles(context, resolve(context.cwd, skippedDir), choice, record, now);
+    }
+    due = choices.filter((c) => c.due).map((c) => c.stack.name);
+    appendStepSummary(
+      context,
+      `${due.length} of ${names.length} stacks are due and applied in this run; the others were judged from the fleet record (the log says why for each).`,
+    );
+  }
+  const shards = shardStacks(due, shardSize);
+  setStepOutputs(context, {
+    stacks: JSON.stringify(names),
+    count: String(names.length),
+    ...(sharded
+      ? { shards: JSON.stringify(shards), "shard-count": String(shards.length), "due-count": String(due.length) }
+      : {}),
+  });
   return 0;
+}
+
+function wholeNumber(name: string, text: string, min: number): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < min)
+    throw new PipelineError(
+      `stacks: --${name} is ${JSON.stringify(text)}, but must be a whole number of at least ${min}`,
+    );
+  return Number(text);
 }

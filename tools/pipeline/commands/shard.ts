@@ -1,0 +1,137 @@
+// ci:shard: one shard's stacks in one job: each is initialized, planned, guarded and applied as ci:apply does, then
+// its public outputs are read, with at most --parallel stacks at a time. A stack that fails is recorded with its
+// reason and the others go on; the command exits 1 at the end when any failed. Every stack leaves
+// `<stack>.result.json` and, when its state can be read, `<stack>.json` in --results-dir: the files the notice and
+// ci:fleet-record read, as one job per stack left them.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type ApplyRecord, readApplyRecords } from "../apply-records";
+import { type CommandContext, PipelineError } from "../command-context";
+import { parseCommandArgs, required, writeTextFile } from "../command-args";
+import { appendStepSummary } from "../github-output";
+import { publicOutputs } from "../public-outputs";
+import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
+import { runTerraform, terraformInit } from "../terraform-cli";
+import { escapeMarkdown } from "../../plan-review/markdown";
+import { applyWithRecord, nowOption } from "./apply";
+
+/** @default 4 - Microsoft Graph throttles bursts (README, "Known Entra pitfalls"); one job per stack ran 4 at a time. */
+const DEFAULT_PARALLEL = 4;
+
+export async function shardCommand(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs("shard", argv, {
+    stacks: { type: "string" },
+    parallel: { type: "string", default: String(DEFAULT_PARALLEL) },
+    "out-dir": { type: "string" },
+    "results-dir": { type: "string" },
+    now: { type: "string" },
+  });
+  const parallel = values.parallel!;
+  if (!/^\d{1,3}$/.test(parallel) || Number(parallel) < 1)
+    throw new PipelineError(
+      `shard: --parallel is ${JSON.stringify(parallel)}, but must be a whole number of at least 1`,
+    );
+  const outDir = outDirOf(context, values["out-dir"]);
+  // A stack named twice would run twice at once against one state: once is enough.
+  const names = [
+    ...new Set(
+      required("shard", "stacks", values.stacks)
+        .split(",")
+        .map((name) => name.trim()),
+    ),
+  ];
+  const stacks = names.map((name) => findStack(outDir, name));
+  const resultsDir = resolve(context.cwd, required("shard", "results-dir", values["results-dir"]));
+  const now = nowOption("shard", values.now);
+  // Terraform needs the shared plugin cache's folder to exist.
+  const pluginCache = context.env.TF_PLUGIN_CACHE_DIR;
+  if (pluginCache) mkdirSync(resolve(context.cwd, pluginCache), { recursive: true });
+
+  // Terraform's plugin cache (TF_PLUGIN_CACHE_DIR, shared by the shard) is not safe for concurrent installs
+  // (hashicorp/terraform#31964): inits take turns, plans and applies run side by side.
+  let initTurn = Promise.resolve();
+  const initOneAtATime = (dir: string) => {
+    const run = initTurn.then(() => terraformInit(context, dir));
+    initTurn = run.catch(() => undefined);
+    return run;
+  };
+
+  const runOne = async (stack: SynthesizedStack): Promise<void> => {
+    const log = prefixed(context, stack.name);
+    const resultFile = join(resultsDir, `${stack.name}.result.json`);
+    let initialized = false;
+    try {
+      await initOneAtATime(stack.dir);
+      initialized = true;
+    } catch (error) {
+      if (!(error instanceof PipelineError)) throw error;
+      // ci:apply's record starts after the init: this failure is recorded here.
+      const reason = `stack ${stack.name}: terraform init failed: ${error.message}`;
+      const record: ApplyRecord = {
+        stack: stack.name,
+        result: "failed",
+        at: (now ?? new Date()).toISOString(),
+        reasons: [reason],
+      };
+      writeTextFile(log, resultFile, `${JSON.stringify(record, null, 2)}\n`);
+      log.stderr(`${reason}\n`);
+    }
+    if (initialized) {
+      try {
+        await applyWithRecord(log, stack, { now, initialized: true }, resultFile);
+      } catch (error) {
+        if (!(error instanceof PipelineError)) throw error;
+        log.stderr(`${error.message}\n`);
+      }
+    }
+    // Also after a failure: the notice shows a failed stack with its secrets' expiry from the last state.
+    try {
+      const shown = await runTerraform(log, stack.dir, ["output", "-json", "-no-color"], { capture: true });
+      const outputs = publicOutputs(stack.name, shown.stdout);
+      writeTextFile(log, join(resultsDir, `${stack.name}.json`), `${JSON.stringify(outputs, null, 2)}\n`);
+    } catch (error) {
+      if (!(error instanceof PipelineError)) throw error;
+      log.stderr(`${stack.name}: its outputs could not be read: ${error.message}\n`);
+    }
+  };
+
+  const queue = [...stacks];
+  const workers = Array.from({ length: Math.min(Number(parallel), queue.length) }, async () => {
+    for (let stack = queue.shift(); stack; stack = queue.shift()) await runOne(stack);
+  });
+  await Promise.all(workers);
+
+  const records = readApplyRecords(context, resultsDir);
+  const rows = stacks.map((s) => records.get(s.name));
+  appendStepSummary(
+    context,
+    [
+      "| Stack | Result | Why |",
+      "|---|---|---|",
+      ...rows.map(
+        (r, i) =>
+          `| \`${stacks[i]!.name}\` | ${r?.result ?? "no result"} | ${escapeMarkdown(r?.reasons.join(" ") ?? "")} |`,
+      ),
+    ].join("\n"),
+  );
+  const failed = stacks.filter((s) => (records.get(s.name)?.result ?? "failed") === "failed");
+  context.stdout(`${stacks.length - failed.length} of ${stacks.length} stacks ran to the end\n`);
+  if (failed.length > 0) {
+    throw new PipelineError(
+      `${failed.length} of ${stacks.length} stacks failed: ${failed.map((s) => s.name).join(", ")} (each one's reason is in the log above and in its result file)`,
+    );
+  }
+  return 0;
+}
+
+/** The context with every line of output prefixed by the stack's name, as stacks run side by side. */
+function prefixed(context: CommandContext, stack: string): CommandContext {
+  const prefix = (write: (text: string) => void) => (text: string) =>
+    write(
+      text
+        .split("\n")
+        .map((line, i, all) => (i === all.length - 1 && line === "" ? "" : `[${stack}] ${line}`))
+        .join("\n"),
+    );
+  return { ...context, stdout: prefix(context.stdout), stderr: prefix(context.stderr) };
+}
