@@ -13,12 +13,17 @@ export const DEFAULT_TENANT_MAX_SECRET_LIFETIME_DAYS = 730;
 /** Tenant ids and object ids are GUIDs (Microsoft Graph: `id` and `tenantId` are `String (identifier)`, a GUID). */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` is a GUID (any case): the one test for tenant, client, object and key ids. */
+export function isGuid(value: unknown): value is string {
+  return typeof value === "string" && GUID.test(value);
+}
+
 /** A GUID to show in messages. */
 export const GUID_EXAMPLE = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 
 /** Why `value` is not a GUID naming `what` (e.g. "the Entra directory (tenant) id"), or undefined when it is one. */
 export function guidProblem(value: unknown, what: string): string | undefined {
-  return typeof value === "string" && GUID.test(value) ? undefined : `must be a GUID (${what}) such as ${GUID_EXAMPLE}`;
+  return isGuid(value) ? undefined : `must be a GUID (${what}) such as ${GUID_EXAMPLE}`;
 }
 
 /** Why `value` cannot be an application's display name, or undefined when it can. */

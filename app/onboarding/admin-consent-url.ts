@@ -1,11 +1,6 @@
 // The link a customer tenant's administrator opens to add a CI identity to their tenant and grant it its Microsoft
 // Graph application permissions in one step (a service provider's fleet, README "Many sites").
-
-/**
- * A GUID, as constructs/entra-limits.ts checks it. Not imported from the library: the pipeline bundle builds this link
- * (operator notice) and must not load the library's entry point, which loads cdktf.
- */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isGuid } from "../../constructs";
 
 /**
  * Entra's admin consent endpoint (v1): `https://login.microsoftonline.com/{organization}/adminconsent?client_id={id}`,
@@ -25,7 +20,7 @@ export function adminConsentUrl(tenantId: string, clientId: string): string {
     ["tenant id", tenantId, "the customer's directory (tenant) id"],
     ["client id", clientId, "an application (client) id"],
   ] as const) {
-    if (!GUID.test(value)) {
+    if (!isGuid(value)) {
       throw new Error(`admin consent link: the ${name} is ${JSON.stringify(value)}, but must be a GUID (${what})`);
     }
   }

@@ -2,6 +2,7 @@
 // transient (Entra replication, Graph throttling, 5xx, timeouts: retry with backoff), consent that already exists
 // or a service principal a killed run left outside the state (adopt by import), the state lock held by another run (wait, then fail with the lock's owner), or anything else
 // (report once, never retry). Only the diagnostics' summary lines are ever quoted: they carry no attribute values.
+import { isGuid } from "../../constructs";
 
 /** One kind of transient failure: the text that gives it away and where that text comes from. */
 interface TransientPattern {
@@ -79,8 +80,6 @@ const NOT_IN_TENANT = /AADSTS700016:? Application with identifier '([^']{1,100})
  */
 const FORBIDDEN = /Authorization_RequestDenied/;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type ApplyFailure =
   | { readonly kind: "transient"; readonly reason: string; readonly summary: string }
   | {
@@ -114,7 +113,7 @@ export function classifyApplyFailure(errorOutput: string): ApplyFailure {
   if (notInTenant) {
     // Quoted from an error text: kept only when it is a client id (it goes into a link).
     const named = notInTenant[1]!;
-    return { kind: "no-access", reason: "not-in-tenant", summary, ...(GUID.test(named) ? { clientId: named } : {}) };
+    return { kind: "no-access", reason: "not-in-tenant", summary, ...(isGuid(named) ? { clientId: named } : {}) };
   }
   if (FORBIDDEN.test(text)) return { kind: "no-access", reason: "forbidden", summary };
   // Adoption first: a run can fail on an existing object and on throttling at once; adoption re-applies anyway.

@@ -6,8 +6,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { type CommandContext, PipelineError } from "./command-context";
 import { readTextFile } from "./command-args";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isGuid } from "../../constructs";
 
 /** The suffix of a result file beside the stack's outputs file. */
 export const RESULT_FILE_SUFFIX = ".result.json";
@@ -18,7 +17,7 @@ const recordSchema = z.strictObject({
   at: z.string().datetime({ offset: true }),
   reasons: z.array(z.string().max(4000)).max(20),
   /** A failure because the site's tenant does not let the CI identity in: which tenant, and which client id. */
-  tenantAccess: z.strictObject({ tenantId: z.string().regex(GUID), clientId: z.string().regex(GUID) }).optional(),
+  tenantAccess: z.strictObject({ tenantId: z.string().refine(isGuid), clientId: z.string().refine(isGuid) }).optional(),
   /** Why the run applied the stack, or did not (rotation/due-selection.ts); absent: it applied without asking. */
   selection: z.strictObject({ due: z.boolean(), reason: z.string().max(4000) }).optional(),
 });

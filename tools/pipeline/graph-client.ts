@@ -11,6 +11,7 @@
 // of the same federated identity Terraform uses (ARM_CLIENT_ID, ARM_TENANT_ID). The token is never printed.
 import { type CommandContext, PipelineError, requiredEnv } from "./command-context";
 import type { StackSignIn } from "./stack-sign-in";
+import { isGuid } from "../../constructs";
 
 export interface AppRoleAssignment {
   readonly id: string;
@@ -107,8 +108,6 @@ export class GraphRequestError extends PipelineError {
 
 /** A bound on `@odata.nextLink` pages, so a misbehaving answer cannot keep a job running. */
 const MAX_PAGES = 100;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function graphToken(context: CommandContext, signIn: StackSignIn): Promise<string> {
   if (context.env.MIRADORE_GRAPH_TOKEN) return context.env.MIRADORE_GRAPH_TOKEN;
@@ -218,7 +217,7 @@ export function graphClient(context: CommandContext, signIn: StackSignIn = {}): 
     return body as T;
   }
   const guid = (what: string, value: string): string => {
-    if (!GUID.test(value)) throw new PipelineError(`${what} ${JSON.stringify(value)} is not a GUID`);
+    if (!isGuid(value)) throw new PipelineError(`${what} ${JSON.stringify(value)} is not a GUID`);
     return value;
   };
   return {

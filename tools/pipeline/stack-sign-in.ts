@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CI_CLIENT_IDS_LOCAL, CI_IDENTITY_VARIABLE } from "../../app/ci-identity-names";
 import type { CommandContext } from "./command-context";
+import { isGuid } from "../../constructs";
 
 export interface StackSignIn {
   /** The site's tenant (the provider block's tenant_id); undefined when the stack does not set one. */
@@ -14,8 +15,7 @@ export interface StackSignIn {
   readonly clientId?: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const guidOrUndefined = (value: unknown) => (typeof value === "string" && GUID.test(value) ? value : undefined);
+const guidOrUndefined = (value: unknown) => (isGuid(value) ? value : undefined);
 
 /** The sign-in of the stack in `stackDir` (its cdk.tf.json; untrusted: only GUIDs are taken from it). */
 export function stackSignIn(context: CommandContext, stackDir: string): StackSignIn {

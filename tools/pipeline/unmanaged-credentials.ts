@@ -19,6 +19,7 @@ import {
   APPLICATION_READ_ALL,
   APPLICATION_READ_WRITE_OWNED_BY,
   GRAPH_APP_ROLES,
+  isGuid,
 } from "../../constructs";
 import { code } from "../plan-review/markdown";
 import { type CommandContext, PipelineError } from "./command-context";
@@ -98,9 +99,8 @@ const MANAGED_ID_ATTRIBUTES: Readonly<Record<string, (values: Record<string, unk
   azuread_service_principal_delegated_permission_grant: (v) => v.id,
 };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** GUIDs compare case-insensitively; other ids (app role assignment ids are base64url) exactly. */
-const idKey = (id: string) => (GUID.test(id) ? id.toLowerCase() : id);
+const idKey = (id: string) => (isGuid(id) ? id.toLowerCase() : id);
 
 /** Reads ids only from `terraform show -json` state (which also holds the secrets: nothing else is touched). */
 export function managedObjects(state: unknown): ManagedObjects {
@@ -115,9 +115,7 @@ export function managedObjects(state: unknown): ManagedObjects {
     managed
       .filter((r) => r.type === type)
       .map((r) => ({ objectId: r.values!.object_id, clientId: r.values!.client_id }))
-      .filter(
-        (o): o is { objectId: string; clientId: string } => typeof o.objectId === "string" && GUID.test(o.objectId),
-      )
+      .filter((o): o is { objectId: string; clientId: string } => isGuid(o.objectId))
       .map((o) => ({ objectId: o.objectId.toLowerCase(), clientId: String(o.clientId ?? "").toLowerCase() }));
   const ids = new Set<string>();
   for (const r of managed) {

@@ -6,7 +6,7 @@
 import { minuteOf, type Minute } from "../../rotation/minutes";
 import type { RotationSettings } from "../../rotation/rotation-settings";
 import type { TwoSlotName } from "../../rotation/two-slot-design";
-import { SCHEDULE_RECORD_FIELDS } from "../../constructs";
+import { isGuid, SCHEDULE_RECORD_FIELDS } from "../../constructs";
 import type { ChangeKind, Plan, ResourceChange } from "../plan-review/plan-schema";
 
 /** One slot of a rotating secret as the plan shows it. */
@@ -65,10 +65,7 @@ const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 /** Key ids and tenant ids are GUIDs; anything else in a plan is not trusted into a message. */
-const guid = (value: unknown): string | undefined => {
-  const s = text(value);
-  return s !== undefined && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) ? s : undefined;
-};
+const guid = (value: unknown): string | undefined => (isGuid(value) ? value : undefined);
 const minute = (value: unknown): Minute | undefined => {
   const s = text(value);
   const m = s === undefined ? Number.NaN : minuteOf(s);
