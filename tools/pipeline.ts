@@ -1,5 +1,5 @@
 // CLI: the steps the GitHub Actions workflows run, one command each (npm run ci:<command> -- …).
-//   pipeline <stacks|plan|apply|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice> [options]
+//   pipeline <stacks|plan|apply|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice|sign-ins> [options]
 // Exit code 0 on success, 1 with one line on stderr when a step fails, 2 for an unknown command. Nothing printed is
 // ever a secret. --debug (or MIRADORE_DEBUG=1) adds the stack trace of an unexpected error.
 import { runCli } from "./cli/run-cli";
@@ -15,6 +15,7 @@ import { issueCommand } from "./pipeline/commands/issue";
 import { noticeCommand } from "./pipeline/commands/notice";
 import { outputsCommand } from "./pipeline/commands/outputs";
 import { planCommand } from "./pipeline/commands/plan";
+import { signInsCommand } from "./pipeline/commands/sign-ins";
 import { stacksCommand } from "./pipeline/commands/stacks";
 
 type Command = (argv: readonly string[], context: CommandContext) => Promise<number>;
@@ -32,6 +33,7 @@ export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
   "drift-report": driftReportCommand,
   issue: issueCommand,
   "fork-notice": forkNoticeCommand,
+  "sign-ins": signInsCommand,
 };
 
 export async function runPipeline(argv: readonly string[], context: CommandContext): Promise<number> {

@@ -109,7 +109,7 @@ const MAX_PAGES = 100;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function graphToken(context: CommandContext): Promise<string> {
+export async function graphToken(context: CommandContext): Promise<string> {
   if (context.env.MIRADORE_GRAPH_TOKEN) return context.env.MIRADORE_GRAPH_TOKEN;
   const requestUrl = requiredEnv(
     context,

@@ -29,6 +29,12 @@ export interface GuardOptions {
   readonly mode?: GuardMode;
   /** The stack's name, for the commands the findings suggest. */
   readonly stack: string;
+  /**
+   * When Entra's sign-in logs show Miradore still using the secret `keyId` (not the newest, `currentKeyId`): the time
+   * it last signed in with it. Such a secret is protected even after its handoff deadline (tools/sign-in-logs/).
+   * @default - the handoff dates alone
+   */
+  readonly inUse?: (keyId: string, currentKeyId: string) => string | undefined;
 }
 
 /** One thing the guard found; `refuse` stops the apply, `hold` applies without a rotation, `notice` only informs. */
@@ -56,6 +62,8 @@ export interface GuardVerdict {
 
 const SLOT_NAMES: readonly TwoSlotName[] = ["A", "B"];
 const DISCONNECTED = "Miradore will be disconnected until the new secret is pasted";
+/** The escalation the notice repeats while a rotation is held for a secret the sign-in logs show in use. */
+export const STILL_USED = "Miradore still uses the secret that rotates next; paste the new one now";
 
 /** Judges a parsed plan. */
 export function guardPlan(plan: Plan, options: GuardOptions): GuardVerdict {
@@ -134,13 +142,16 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
     const slot = secret.slots[name];
     if (!slot.password) continue;
     const role = name === currentName ? "current" : "previous";
-    const isProtected = role === "current" || pending;
+    const usedAt = role === "previous" ? options.inUse?.(slot.password.keyId, current.password!.keyId) : undefined;
+    const isProtected = role === "current" || pending || usedAt !== undefined;
     const deletes = slot.passwordChange === "delete" || slot.passwordChange.startsWith("replace-");
     const who = `the ${role} client secret (key id ${slot.password.keyId}, slot ${name})`;
     const uses =
       role === "current"
         ? "Miradore uses it"
-        : `Miradore may still use it: the handoff of the newest secret (key id ${current.password!.keyId}) is pending until ${day(deadline)}`;
+        : usedAt !== undefined
+          ? `${STILL_USED}: Entra's sign-in logs show Miradore signing in with it on ${usedAt.slice(0, 16).replace("T", " ")} UTC, not yet with the newest secret (key id ${current.password!.keyId})`
+          : `Miradore may still use it: the handoff of the newest secret (key id ${current.password!.keyId}) is pending until ${day(deadline)}`;
     if (slot.passwordGone) {
       if (isProtected) {
         findings.push({
@@ -171,7 +182,7 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
         severity: "hold",
         headline: `Slot ${name}'s scheduled rotation is held: it would delete ${who}.`,
         detail:
-          `${uses}. The rotation waits ${role === "current" ? "until a newer secret has been handed off" : `until ${day(deadline)}`}; ` +
+          `${uses}. The rotation waits ${role === "current" ? "until a newer secret has been handed off" : usedAt !== undefined ? "until the sign-in logs show Miradore on the newest secret" : `until ${day(deadline)}`}; ` +
           "everything else is applied. Paste the newest secret into Miradore now.",
         address: slot.passwordAddress,
       });
@@ -182,7 +193,7 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
       severity: "refuse",
       headline: `${disconnected}: this plan ${slot.passwordChange === "delete" ? "deletes" : "replaces"} ${who}, because ${why(slot)}.`,
       detail:
-        `${uses}, so the plan is not applied. Either wait: ${waitAdvice(role, deadline)}; or revoke on purpose ` +
+        `${uses}, so the plan is not applied. Either wait: ${usedAt !== undefined ? "paste the newest secret into Miradore and run it again once the sign-in logs show Miradore using it" : waitAdvice(role, deadline)}; or revoke on purpose ` +
         `(${revokeCommand(options.stack)}), which deletes both secrets and disconnects Miradore until the new one is pasted.`,
       address: slot.passwordAddress,
     });
