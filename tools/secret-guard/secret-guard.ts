@@ -10,6 +10,7 @@ import { DEFAULT_SECRET_SCHEDULE } from "../../constructs";
 import { daysToMinutes, formatMinute, type Minute } from "../../rotation/minutes";
 import type { RotationSettings } from "../../rotation/rotation-settings";
 import { transitionAdvice, transitionProblem } from "./schedule-transition";
+import { STILL_USED } from "../sign-in-logs/still-used";
 import { currentSlotOf, type TwoSlotName, type TwoSlotState } from "../../rotation/two-slot-design";
 import type { Plan } from "../plan-review/plan-schema";
 import {
@@ -62,8 +63,6 @@ export interface GuardVerdict {
 
 const SLOT_NAMES: readonly TwoSlotName[] = ["A", "B"];
 const DISCONNECTED = "Miradore will be disconnected until the new secret is pasted";
-/** The escalation the notice repeats while a rotation is held for a secret the sign-in logs show in use. */
-export const STILL_USED = "Miradore still uses the secret that rotates next; paste the new one now";
 
 /** Judges a parsed plan. */
 export function guardPlan(plan: Plan, options: GuardOptions): GuardVerdict {

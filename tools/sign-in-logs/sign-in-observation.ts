@@ -3,9 +3,9 @@
 // Key ids, times and error codes only; never a secret. The files come from artifacts, so they are checked on reading.
 // What the facts mean for a stack (current, previous or unknown key; still in use) is decided here, in one place, for
 // the apply guard, the expiry check, the notice and the fleet view.
+// Key ids are compared in lower case (Graph writes GUIDs in lower case; the files are written so).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { type CommandContext, PipelineError } from "../pipeline/command-context";
 import { readTextFile } from "../pipeline/command-args";
 import type { SignInEvent, SignInsUnavailable } from "./graph-sign-ins";
@@ -16,36 +16,46 @@ export const SIGN_INS_FILE_SUFFIX = ".sign-ins.json";
 export const DEFAULT_RECENT_USE_DAYS = 3;
 
 const DAY_MS = 86_400_000;
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-const time = z.string().datetime({ offset: true });
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STACK = /^[A-Za-z0-9._-]{1,100}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
-const keyUse = z.strictObject({ keyId: guid, firstAt: time, lastAt: time, count: z.number().int().min(1) });
-const failure = z.strictObject({ at: time, keyId: guid.nullable(), errorCode: z.number().int() });
-const observationSchema = z.discriminatedUnion("available", [
-  z.strictObject({
-    stack: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
-    appId: guid,
-    observedAt: time,
-    since: time,
-    available: z.literal(true),
-    /** Successful sign-ins by key id, the most recently used first. */
-    used: z.array(keyUse).max(50),
-    /** The latest attempt, success or not. */
-    last: failure.optional(),
-    /** Failed sign-ins, newest first (at most 10). */
-    failures: z.array(failure).max(10),
-  }),
-  z.strictObject({
-    stack: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
-    observedAt: time,
-    available: z.literal(false),
-    reason: z.enum(["no-licence", "no-permission", "no-app"]),
-    message: z.string().max(500),
-  }),
-]);
+/** Miradore signed in with `keyId` `count` times from `firstAt` to `lastAt` (ISO times). */
+export interface ObservedKeyUse {
+  readonly keyId: string;
+  readonly firstAt: string;
+  readonly lastAt: string;
+  readonly count: number;
+}
 
-export type SignInObservation = z.infer<typeof observationSchema>;
-export type ObservedKeyUse = z.infer<typeof keyUse>;
+export interface ObservedAttempt {
+  readonly at: string;
+  readonly keyId: string | null;
+  /** 0 for a success, else Entra's AADSTS number. */
+  readonly errorCode: number;
+}
+
+export type SignInObservation =
+  | {
+      readonly stack: string;
+      readonly appId: string;
+      readonly observedAt: string;
+      readonly since: string;
+      readonly available: true;
+      /** Successful sign-ins by key id, the most recently used first. */
+      readonly used: readonly ObservedKeyUse[];
+      /** The latest attempt, success or not. */
+      readonly last?: ObservedAttempt;
+      /** Failed sign-ins, newest first (at most 10). */
+      readonly failures: readonly ObservedAttempt[];
+    }
+  | {
+      readonly stack: string;
+      readonly observedAt: string;
+      readonly available: false;
+      readonly reason: "no-licence" | "no-permission" | "no-app";
+      readonly message: string;
+    };
 
 /** Summarises the events (newest first or not) of one stack's app into an observation. */
 export function observe(
@@ -92,22 +102,71 @@ export function unavailable(
   return { stack, observedAt: observedAt.toISOString(), available: false, reason, message };
 }
 
-/** Parses one observation file's text. */
+/**
+ * Parses one observation file's text, checking every field (the file comes from an artifact). Checked by hand, not
+ * with a schema library: the expiry check reads these files and stays free of dependencies.
+ */
 export function parseObservation(text: string, source: string): SignInObservation {
+  const bad = (what: string) => new PipelineError(`${source}: ${what}; expected the --out-file of ci:sign-ins`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new PipelineError(`${source} is not valid JSON; expected ci:sign-ins --out-file`);
+    throw bad("not valid JSON");
   }
-  const parsed = observationSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new PipelineError(
-      `${source}: ${issue.path.join(".") || "(root)"} ${issue.message}; expected ci:sign-ins --out-file`,
-    );
+  const o = record(json, "(root)", bad);
+  const text_ = (key: string, re: RegExp, from = o) => {
+    const v = from[key];
+    if (typeof v !== "string" || !re.test(v)) throw bad(`${key} is missing or malformed`);
+    return v;
+  };
+  const stack = text_("stack", STACK);
+  const observedAt = text_("observedAt", TIME);
+  if (o.available === false) {
+    const reason = o.reason;
+    if (reason !== "no-licence" && reason !== "no-permission" && reason !== "no-app") throw bad("reason is not known");
+    const message = text_("message", /^[^\n]{0,500}$/);
+    return { stack, observedAt, available: false, reason, message };
   }
-  return parsed.data;
+  if (o.available !== true) throw bad("available must be true or false");
+  const attempt = (value: unknown, where: string): ObservedAttempt => {
+    const a = record(value, where, bad);
+    const keyId = a.keyId === null ? null : text_("keyId", GUID, a);
+    if (typeof a.errorCode !== "number" || !Number.isInteger(a.errorCode))
+      throw bad(`${where}.errorCode is not a whole number`);
+    return { at: text_("at", TIME, a), keyId, errorCode: a.errorCode };
+  };
+  const list = (key: string, max: number) => {
+    const v = o[key];
+    if (!Array.isArray(v) || v.length > max) throw bad(`${key} must be a list of at most ${max}`);
+    return v as unknown[];
+  };
+  const used = list("used", 50).map((value, i) => {
+    const u = record(value, `used[${i}]`, bad);
+    if (typeof u.count !== "number" || !Number.isInteger(u.count) || u.count < 1)
+      throw bad(`used[${i}].count is not a count`);
+    return {
+      keyId: text_("keyId", GUID, u),
+      firstAt: text_("firstAt", TIME, u),
+      lastAt: text_("lastAt", TIME, u),
+      count: u.count,
+    };
+  });
+  return {
+    stack,
+    appId: text_("appId", GUID),
+    observedAt,
+    since: text_("since", TIME),
+    available: true,
+    used,
+    ...(o.last === undefined ? {} : { last: attempt(o.last, "last") }),
+    failures: list("failures", 10).map((value, i) => attempt(value, `failures[${i}]`)),
+  };
+}
+
+function record(value: unknown, where: string, bad: (what: string) => Error): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw bad(`${where} is not an object`);
+  return value as Record<string, unknown>;
 }
 
 export function readObservation(context: CommandContext, path: string): SignInObservation {
