@@ -23,6 +23,7 @@ import { site, synthSite } from "../synth-site";
 import { ProviderDoubles, TerraformWorkspace } from "../terraform-harness";
 
 export const STACK = "miradore-rehearsal";
+export const REHEARSAL_LIFETIME_DAYS = 300;
 const DAY_MS = 86_400_000;
 
 /** What the operator knows when deciding what to paste (after the day's run). */
@@ -59,6 +60,8 @@ export interface RehearsalDay {
   readonly day: number;
   readonly at: Date;
   readonly result: string;
+  /** The apply record's reasons (the guard's holds). */
+  readonly reasons: readonly string[];
   readonly notice: string;
   readonly noticeState: string;
   readonly outputs: {
@@ -84,7 +87,11 @@ export async function rehearseDailyRuns(
   operator: Operator,
   options: RehearsalOptions,
 ): Promise<RehearsalDay[]> {
-  const { json } = synthSite(site({ name: "rehearsal", tenantId: DEFAULT_TENANT_ID }));
+  // A lifetime well beyond the rotation interval (the defaults otherwise): a secret Miradore keeps using is then due
+  // for deletion by its slot's rotation months before it expires, so the guard's hold on it is seen for months.
+  const { json } = synthSite(
+    site({ name: "rehearsal", tenantId: DEFAULT_TENANT_ID, secret: { lifetimeDays: REHEARSAL_LIFETIME_DAYS } }),
+  );
   const workspace = TerraformWorkspace.create(doubles, json as unknown as Record<string, unknown>);
   const files = join(workspace.dir, "pipeline-files");
   mkdirSync(files, { recursive: true });
@@ -103,9 +110,11 @@ export async function rehearseDailyRuns(
   const miradore: { secret?: string; keyId?: string } = {};
   const attempts: { at: Date; keyId: string | null; ok: boolean }[] = [];
   const days: RehearsalDay[] = [];
+  let applyMs = 0;
   try {
     await workspace.init();
     let haveOutputs = false;
+    let lastSerial = -1;
     for (let day = 0; day < options.days; day++) {
       const started = performance.now();
       const runAt = new Date(options.start.getTime() + day * DAY_MS);
@@ -127,6 +136,7 @@ export async function rehearseDailyRuns(
           ...["--stack", STACK, "--outputs-file", outputsFile, "--out-file", signInsFile, "--now", runAt.toISOString()],
         ]);
       }
+      const beforeApply = performance.now();
       const resultFile = join(files, `${STACK}.result.json`);
       await applyWithRecord(
         context,
@@ -138,8 +148,13 @@ export async function rehearseDailyRuns(
         },
         resultFile,
       ).catch((error: Error) => log.push(`apply failed: ${error.message}\n`));
-      const result = (JSON.parse(readFileSync(resultFile, "utf8")) as { result: string }).result;
-      if (!haveOutputs || result !== "unchanged") {
+      const record = JSON.parse(readFileSync(resultFile, "utf8")) as { result: string; reasons: string[] };
+      const result = record.result;
+      applyMs += performance.now() - beforeApply;
+      // The outputs are read from the state: unchanged state (same serial), unchanged outputs.
+      const serial = stateSerial(workspace.dir);
+      if (!haveOutputs || serial !== lastSerial) {
+        lastSerial = serial;
         const shown = await workspace.run(["output", "-json", "-no-color"]);
         writeFileSync(outputsFile, `${JSON.stringify(publicOutputs(STACK, shown.stdout), null, 2)}\n`);
         haveOutputs = true;
@@ -190,6 +205,7 @@ export async function rehearseDailyRuns(
         day,
         at: runAt,
         result,
+        reasons: record.reasons,
         notice,
         noticeState,
         outputs,
@@ -204,6 +220,8 @@ export async function rehearseDailyRuns(
       });
       log.length = 0;
     }
+    if (process.env.REHEARSAL_TIMING)
+      console.log(`apply ${Math.round(applyMs)} ms of ${Math.round(days.reduce((n, d) => n + d.ms, 0))} ms`);
   } finally {
     workspace.remove();
     rmSync(files, { recursive: true, force: true });
@@ -244,6 +262,10 @@ function readOutputs(file: string): RehearsalDay["outputs"] {
     currentStart: values.client_secret_start_date!,
     handoffDeadline: values.handoff_deadline!,
   };
+}
+
+function stateSerial(dir: string): number {
+  return (JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { serial: number }).serial;
 }
 
 /** The value an operator reads with `terraform output -raw client_secret`: from the state, by key id. */

@@ -160,7 +160,9 @@ function lastSignInLine(s: ExpiryStackStatus): string[] {
   const last = s.observed?.lastSignIn;
   if (!last) return [];
   const what =
-    last.role === "unknown" ? `a key this stack does not manage (${code(last.keyId)})` : `the ${last.role} secret`;
+    last.role === "unknown"
+      ? `key id ${code(last.keyId)}, which is not one of this stack's secrets (deleted since, or added outside Terraform)`
+      : `the ${last.role} secret`;
   return [
     `- 🔎 Miradore last signed in with ${what} on ${day(last.at)}` +
       (last.role === "previous" ? ` — paste the new one by **${day(s.handoff.deadline.date)}**.` : "."),

@@ -10,7 +10,7 @@ import { DEFAULT_SECRET_SCHEDULE } from "../../constructs";
 import { daysToMinutes, formatMinute, type Minute } from "../../rotation/minutes";
 import type { RotationSettings } from "../../rotation/rotation-settings";
 import { transitionAdvice, transitionProblem } from "./schedule-transition";
-import { STILL_USED } from "../sign-in-logs/still-used";
+import { SIGNED_IN_WITH, STILL_USED } from "../sign-in-logs/still-used";
 import { currentSlotOf, type TwoSlotName, type TwoSlotState } from "../../rotation/two-slot-design";
 import type { Plan } from "../plan-review/plan-schema";
 import {
@@ -179,7 +179,7 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
       held.push(slot.rotationAddress);
       findings.push({
         severity: "hold",
-        headline: `Slot ${name}'s scheduled rotation is held: it would delete ${who}.`,
+        headline: `Slot ${name}'s scheduled rotation is held: it would delete ${who}${usedAt !== undefined ? `, ${SIGNED_IN_WITH}` : ""}.`,
         detail:
           `${uses}. The rotation waits ${role === "current" ? "until a newer secret has been handed off" : usedAt !== undefined ? "until the sign-in logs show Miradore on the newest secret" : `until ${day(deadline)}`}; ` +
           "everything else is applied. Paste the newest secret into Miradore now.",

@@ -10,6 +10,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { TenantDocument } from "./directory-store";
 
+const RETENTION_MS = 30 * 86_400_000;
+
 export const SIGN_IN_ERROR = { invalidSecret: 7000215, expiredSecret: 7000222, unknownApplication: 700016 } as const;
 
 /** One record, in the shape of Graph's beta signIn resource (the fields the pipeline reads, and a few more). */
@@ -62,6 +64,8 @@ export function signInWithSecret(
     signInEventTypes: ["servicePrincipal"],
     status: { errorCode, failureReason: errorCode === 0 ? null : FAILURE_REASON[errorCode]! },
   };
-  (doc.signIns ??= []).push(record);
+  // Entra keeps sign-in logs for 30 days (with a P1/P2 licence; Microsoft Learn, "Microsoft Entra data retention").
+  const kept = (doc.signIns ?? []).filter((r) => Date.parse(r.createdDateTime) > sign.at.getTime() - RETENTION_MS);
+  doc.signIns = [...kept, record];
   return record;
 }
