@@ -38,6 +38,7 @@ describe("the example bootstrap configuration", () => {
         pullRequests: true,
       },
       state: { backend: "local" },
+      signInLogs: false,
     });
   });
 
