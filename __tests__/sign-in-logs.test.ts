@@ -11,6 +11,10 @@ import { renderOperatorNotice, parseExpiryReport } from "../tools/pipeline/opera
 import { runPipeline } from "../tools/pipeline";
 import { readSignIns, signInsPath } from "../tools/sign-in-logs/graph-sign-ins";
 import { observe, parseObservation, stillInUse } from "../tools/sign-in-logs/sign-in-observation";
+import { observedKeys } from "../tools/fleet-view/observed-keys";
+import { renderFleetView } from "../tools/fleet-view/render-fleet-view";
+import { fleetEntries } from "../tools/fleet-view/fleet-entry";
+import { site } from "../test-support/synth-site";
 import { FakeGraphApi } from "../test-support/fake-graph-api";
 import { updateTenant, writeClock } from "../test-support/provider-doubles/fake-entra/directory-store";
 import { signInWithSecret } from "../test-support/provider-doubles/fake-entra/sign-in-log";
@@ -310,5 +314,25 @@ describe("ci:sign-ins, the expiry check and the notice", () => {
       context(),
     );
     expect(code).toBe(1);
+  });
+
+  test("the expiry check's report and the fleet view show the key Miradore last signed in with", async () => {
+    signIn(SECRETS.previous, 1);
+    await run(new Date(NOW.getTime() + 11 * DAY));
+    const dir = join(root, "artifacts");
+    writeFileSync(join(dir, "miradore-x.json"), readFileSync(join(root, "before.json")));
+    const text: string[] = [];
+    expiryCheck([join(root, "before.json"), "--now", NOW.toISOString(), "--sign-ins", dir], {
+      stdout: (t) => text.push(t),
+      stderr: (t) => text.push(t),
+      readFile: (p) => readFileSync(p, "utf8"),
+    });
+    expect(text.join("")).toContain(
+      `miradore-x: sign-in logs: Miradore last signed in 2026-06-09 06:00 UTC with the previous secret (key id ${seed.previous})`,
+    );
+    const cell = observedKeys(dir).get("miradore-x");
+    expect(cell).toBe(`${seed.previous} (previous), 2026-06-09 06:00 UTC`);
+    const entries = fleetEntries([site({ name: "x" })]).map((e) => ({ ...e, observedSignIn: cell }));
+    expect(renderFleetView(entries, "test.yaml")).toMatch(/MIRADORE SIGNS IN WITH \(KEY ID\)[\s\S]*\(previous\)/);
   });
 });

@@ -7,9 +7,11 @@ import { ConfigError } from "../config/config-error";
 import { loadConfig } from "../config/load-config";
 import { runCli } from "./cli/run-cli";
 import { fleetEntries } from "./fleet-view/fleet-entry";
+import { observedKeys } from "./fleet-view/observed-keys";
 import { renderFleetView } from "./fleet-view/render-fleet-view";
 
-const USAGE = "usage: fleet [--json] [--config FILE]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
+const USAGE =
+  "usage: fleet [--json] [--config FILE] [--sign-ins DIR]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
 
 function main(argv: readonly string[]): number {
   let values;
@@ -19,6 +21,8 @@ function main(argv: readonly string[]): number {
       options: {
         json: { type: "boolean", default: false },
         config: { type: "string" },
+        /** ci:sign-ins' files (the rotation run's outputs artifacts): the key Miradore last signed in with. */
+        "sign-ins": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -32,7 +36,10 @@ function main(argv: readonly string[]): number {
   }
   try {
     const config = loadConfig(values.config === undefined ? {} : { path: values.config });
-    const entries = fleetEntries(config.sites);
+    const observed = values["sign-ins"] === undefined ? undefined : observedKeys(values["sign-ins"]);
+    const entries = fleetEntries(config.sites).map((entry) =>
+      observed ? { ...entry, observedSignIn: observed.get(entry.stackName) ?? "no sign-in observation" } : entry,
+    );
     process.stdout.write(
       values.json
         ? `${JSON.stringify({ source: config.source, sites: entries }, null, 2)}\n`
