@@ -8,7 +8,7 @@
 // something (the state, and so the outputs, are otherwise as the day before).
 // What each day did is recorded for the test to judge: the notice, the apply's result, what Miradore used, and which
 // passwords the directory held. Nothing recorded holds a secret value.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main as expiryCheck } from "../../tools/expiry-check";
 import type { CommandContext } from "../../tools/pipeline/command-context";
@@ -76,6 +76,8 @@ export interface RehearsalDay {
   readonly miradore: { readonly keyId?: string; readonly validBefore: boolean; readonly existsAfter: boolean };
   /** The operator's action after the run. */
   readonly action: OperatorAction;
+  /** Whether the notice, the expiry report, an observation, the outputs or a step's log held a pasted secret value. */
+  readonly showsSecret: boolean;
   /** Wall time of the day, milliseconds. */
   readonly ms: number;
 }
@@ -108,9 +110,10 @@ export async function rehearseDailyRuns(
   graph.signInLogs.licensed = options.licensed;
   graph.signInLogs.delayMinutes = options.logDelayMinutes;
   const miradore: { secret?: string; keyId?: string } = {};
+  /** Every secret value the operator has pasted (right or wrong): none may appear in anything the steps wrote. */
+  const pasted = new Set<string>();
   const attempts: { at: Date; keyId: string | null; ok: boolean }[] = [];
   const days: RehearsalDay[] = [];
-  let applyMs = 0;
   try {
     await workspace.init();
     let haveOutputs = false;
@@ -136,7 +139,6 @@ export async function rehearseDailyRuns(
           ...["--stack", STACK, "--outputs-file", outputsFile, "--out-file", signInsFile, "--now", runAt.toISOString()],
         ]);
       }
-      const beforeApply = performance.now();
       const resultFile = join(files, `${STACK}.result.json`);
       await applyWithRecord(
         context,
@@ -150,7 +152,6 @@ export async function rehearseDailyRuns(
       ).catch((error: Error) => log.push(`apply failed: ${error.message}\n`));
       const record = JSON.parse(readFileSync(resultFile, "utf8")) as { result: string; reasons: string[] };
       const result = record.result;
-      applyMs += performance.now() - beforeApply;
       // The outputs are read from the state: unchanged state (same serial), unchanged outputs.
       const serial = stateSerial(workspace.dir);
       if (!haveOutputs || serial !== lastSerial) {
@@ -199,6 +200,10 @@ export async function rehearseDailyRuns(
         miradore.secret = `${right.slice(0, -1)}${right.endsWith("x") ? "y" : "x"}`; // one character off
         miradore.keyId = undefined;
       }
+      if (miradore.secret !== undefined) pasted.add(miradore.secret);
+      const written = [notice, expiry.join(""), log.join(""), haveOutputs ? readFileSync(outputsFile, "utf8") : ""];
+      if (existsSync(signInsFile)) written.push(readFileSync(signInsFile, "utf8"));
+      const showsSecret = [...pasted].some((secret) => written.some((text) => text.includes(secret)));
       const visibleUntil = runAt.getTime() - options.logDelayMinutes * 60_000;
       const visibleAttempt = attempts.filter((a) => a.at.getTime() <= visibleUntil).at(-1);
       days.push({
@@ -216,12 +221,11 @@ export async function rehearseDailyRuns(
           existsAfter: view.miradoreKeyId !== undefined && passwordExists(doubles, view.miradoreKeyId),
         },
         action: day === 0 ? "paste-current" : action,
+        showsSecret,
         ms: performance.now() - started,
       });
       log.length = 0;
     }
-    if (process.env.REHEARSAL_TIMING)
-      console.log(`apply ${Math.round(applyMs)} ms of ${Math.round(days.reduce((n, d) => n + d.ms, 0))} ms`);
   } finally {
     workspace.remove();
     rmSync(files, { recursive: true, force: true });

@@ -23,6 +23,8 @@ export function noticeProblems(day: RehearsalDay, licensed: boolean): string[] {
     `the run deleted Miradore's secret ${day.miradore.keyId}`,
   );
 
+  expect(!day.showsSecret, "a step printed or wrote a secret value");
+
   if (!licensed) {
     // From the second run on: the first (the deploy) has no app whose sign-ins could be read.
     const once = notice.split("sign-in logs could not be read").length === 2;
