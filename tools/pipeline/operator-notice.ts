@@ -2,7 +2,9 @@
 // stack's apply result. Dates, key ids and instructions only; it is a function of the secrets' dates and the runs'
 // results, not of the day it is rendered, so a daily run leaves the issue (and the operator's ticked boxes) untouched
 // until something changes. Every stack the run was meant to check appears: one whose apply failed is shown with its
-// secrets' expiry from the last state it has, and one the run has no data for is named as such.
+// secrets' expiry from the last state it has, and one the run has no data for is named as such. With Entra's sign-in
+// logs (expiry-check --sign-ins) it also says what Miradore last signed in with: while a stack needs attention, that
+// line changes with each day's sign-in, so the body is then rewritten daily (the ticked boxes are the operator's).
 import { z } from "zod";
 import { PipelineError } from "./command-context";
 import type { ApplyRecord } from "./apply-records";
