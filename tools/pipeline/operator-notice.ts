@@ -4,7 +4,8 @@
 // until something changes. Every stack the run was meant to check appears: one whose apply failed is shown with its
 // secrets' expiry from the last state it has, and one the run has no data for is named as such. With Entra's sign-in
 // logs (expiry-check --sign-ins) it also says what Miradore last signed in with: while a stack needs attention, that
-// line changes with each day's sign-in, so the body is then rewritten daily (the ticked boxes are the operator's).
+// line changes with each day's sign-in, so the body is then rewritten daily and boxes ticked in it are reset
+// until the logs show the switch (which closes the handoff by itself).
 import { z } from "zod";
 import { PipelineError } from "./command-context";
 import type { ApplyRecord } from "./apply-records";
