@@ -17,7 +17,7 @@ async function main(): Promise<number> {
   const config = loadBootstrapConfig();
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out.bootstrap";
   const report = await synthesizeAtomically(outdir, (app) => {
-    addBootstrapPolicyChecks(new BootstrapStack(app, bootstrapStackNameOf(config.name), { config }));
+    addBootstrapPolicyChecks(new BootstrapStack(app, bootstrapStackNameOf(config.name), { config }), undefined, config);
   });
   process.stdout.write(
     synthesisSummary(outdir, report, {

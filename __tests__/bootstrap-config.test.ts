@@ -39,6 +39,7 @@ describe("the example bootstrap configuration", () => {
       },
       multiTenant: false,
       state: { backend: "local" },
+      signInLogs: false,
     });
   });
 

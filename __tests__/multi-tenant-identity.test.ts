@@ -18,6 +18,7 @@ import { parseBootstrapConfig } from "../config/load-bootstrap-config";
 import { ConfigError } from "../config/config-error";
 import { buildForTest } from "../test-support/build-for-test";
 import type { StackJson } from "../test-support/synth-site";
+import { AUDIT_LOG_READ_ALL } from "../constructs";
 
 const HOME_TENANT = "4d2f1c5e-8a3b-4c6d-9e7f-1a2b3c4d5e6f";
 const CUSTOMER_TENANT = "9e8d7c6b-5a49-4837-a625-1b2c3d4e5f60";
@@ -156,6 +157,23 @@ describe("onboarding a customer tenant", () => {
     };
     expect(granted("deploy")).toEqual(DEPLOYER_GRAPH_APP_ROLES.map((r) => r.id).sort());
     expect(granted("plan")).toEqual(PLAN_GRAPH_APP_ROLES.map((r) => r.id).sort());
+  });
+
+  test("with the bootstrap's signInLogs, the deploy identity is also granted AuditLog.Read.All, and told so", () => {
+    const props = { tenantId: CUSTOMER_TENANT, deployClientId: DEPLOY_CLIENT, planClientId: PLAN_CLIENT };
+    const json = JSON.parse(
+      Testing.synth(
+        new CustomerTenantStack(Testing.app({ stackTraces: false }), "customer", { ...props, signInLogs: true }),
+      ),
+    ) as StackJson;
+    const roles = Object.values(
+      json.resource.azuread_app_role_assignment as Record<string, Record<string, string>>,
+    ).map((a) => a.app_role_id);
+    expect(roles).toContain(AUDIT_LOG_READ_ALL.id);
+    expect(roles).toHaveLength(DEPLOYER_GRAPH_APP_ROLES.length + 1 + PLAN_GRAPH_APP_ROLES.length);
+    expect(onboardingInstructions({ ...props, signInLogs: true }, "x")).toContain(
+      "permissions (Microsoft Graph, application): Application.ReadWrite.OwnedBy, AppRoleAssignment.ReadWrite.All, Application.Read.All and AuditLog.Read.All",
+    );
   });
 
   test("the per-tenant stack refuses a client id that is not a GUID", () => {

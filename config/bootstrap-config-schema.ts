@@ -66,6 +66,11 @@ export const bootstrapConfigSchema = z
       })
       .default(false),
     state: stateSchema.default({ backend: "local" }),
+    /**
+     * Grant the deploy identity AuditLog.Read.All, so the rotation run can read which secret Miradore signs in with
+     * from Entra's sign-in logs (README "Sign-in logs"; needs an Entra ID P1/P2 licence). Off: the handoff dates alone.
+     */
+    signInLogs: z.boolean({ error: "must be true or false" }).default(false),
   })
   .superRefine((config, ctx) => {
     const problem = (path: (string | number)[], input: unknown, message: string) =>

@@ -80,3 +80,14 @@ export const DIRECTORY_READ_ALL: GraphAppRole = {
   id: "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
   description: "Read directory data",
 };
+
+/**
+ * Read the tenant's audit and sign-in logs without a signed-in user. Only with the bootstrap's opt-in `signInLogs`:
+ * the rotation run reads which secret Miradore signs in with (Microsoft Graph API reference, "List signIns",
+ * beta: Application: AuditLog.Read.All; docs/sign-in-logs.md). The id: Microsoft Graph permissions reference.
+ */
+export const AUDIT_LOG_READ_ALL: GraphAppRole = {
+  value: "AuditLog.Read.All",
+  id: "b0afded3-3588-46d8-8b3d-9842eff778da",
+  description: "Read all audit log data",
+};

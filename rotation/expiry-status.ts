@@ -53,11 +53,16 @@ export function parseRfc3339(text: unknown): number | undefined {
  *   pending and the previous secret, which Miradore may still be using, stops working within `warnDays`: at its end
  *   date or at the next rotation, whose run deletes it, whichever comes first;
  * - "handoff-pending" (exit 10) when now is between the current secret's start and the handoff deadline: the operator
- *   must paste the current secret into Miradore (nothing here can tell whether that was done already);
+ *   must paste the current secret into Miradore (only the sign-in logs, `observed`, can tell that it was done);
  * - "ok" (exit 0) otherwise.
  * Throws {@link OutputsInputError} naming the stack and output when one is missing, sensitive or not a time.
  */
-export function expiryStatus(outputs: StackOutputs, nowMs: number, warnDays: number): ExpiryStatus {
+export function expiryStatus(
+  outputs: StackOutputs,
+  nowMs: number,
+  warnDays: number,
+  observed: ObservedUse = { handoffDone: false, warnings: [] },
+): ExpiryStatus {
   const at = (name: string): DatedEvent => {
     const where = `stack "${outputs.stack}": output ${name}`;
     if (outputs.sensitive.has(name)) {
@@ -84,8 +89,8 @@ export function expiryStatus(outputs: StackOutputs, nowMs: number, warnDays: num
   const keyIdValue = outputs.values.get(EXPIRY_OUTPUTS.keyId);
   const keyId = typeof keyIdValue === "string" && /^[0-9a-f-]{36}$/i.test(keyIdValue) ? keyIdValue : undefined;
 
-  const pending = start.daysFromNow <= 0 && deadline.daysFromNow > 0;
-  const warnings: string[] = [];
+  const pending = !observed.handoffDone && start.daysFromNow <= 0 && deadline.daysFromNow > 0;
+  const warnings: string[] = [...observed.warnings];
   if (end.daysFromNow <= 0)
     warnings.push("the current secret has expired: Miradore cannot connect; run the pipeline now");
   else if (end.daysFromNow <= warnDays) {
@@ -118,6 +123,16 @@ export function expiryStatus(outputs: StackOutputs, nowMs: number, warnDays: num
     handoff: { pending, deadline },
     nextRotation,
   };
+}
+
+/**
+ * What Entra's sign-in logs add (tools/sign-in-logs/observed-status.ts): the handoff is over once Miradore signs in
+ * with the current secret, and what they show wrong (failing sign-ins, the previous secret past its deadline, an
+ * unknown key) makes the verdict "expiring".
+ */
+export interface ObservedUse {
+  readonly handoffDone: boolean;
+  readonly warnings: readonly string[];
 }
 
 /** The exit code for several stacks: the most urgent one's. */

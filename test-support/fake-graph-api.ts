@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import {
   DEFAULT_TENANT_ID,
+  readClock,
   readTenant,
   updateTenant,
   type DirectoryApplication,
@@ -27,6 +28,7 @@ const WRITE_OWN_APPLICATIONS = ["Application.ReadWrite.OwnedBy", "Application.Re
 /** Every permission an endpoint below accepts: the fake starts with all of them granted. */
 export const ALL_GRAPH_PERMISSIONS = [
   ...READ_APPLICATIONS,
+  "AuditLog.Read.All",
   "Directory.Read.All",
   "Directory.ReadWrite.All",
   "DelegatedPermissionGrant.ReadWrite.All",
@@ -121,9 +123,22 @@ function credentialOwnerJson(
   };
 }
 
+/** How the tenant's sign-in logs behave (GET /beta/auditLogs/signIns); a test changes these between steps. */
+export interface FakeSignInLogSettings {
+  /** The tenant has an Entra ID P1/P2 licence; without it Graph answers 403 for sign-in logs. */
+  licensed: boolean;
+  /** Minutes after a sign-in until the log shows it (Entra's logs lag by minutes). */
+  delayMinutes: number;
+  /** The next this-many sign-in requests are answered 429 with Retry-After. */
+  throttleNext: number;
+  /** Items per sign-in page. */
+  pageSize: number;
+}
+
 export class FakeGraphApi {
   /** The application permissions the caller holds; remove one to make Graph answer 403 where it is needed. */
   readonly permissions = new Set<string>(ALL_GRAPH_PERMISSIONS);
+  readonly signInLogs: FakeSignInLogSettings = { licensed: true, delayMinutes: 0, throttleNext: 0, pageSize: 3 };
   /** `METHOD /v1.0/path?query` (query decoded) of every request, in order. */
   readonly requests: string[] = [];
   /** Requests no route below serves: an endpoint the pipeline should not call (answered 400). */
@@ -181,7 +196,11 @@ export class FakeGraphApi {
       } catch (error) {
         reply = graphError(500, "fake_graph_error", (error as Error).message);
       }
-      const headers = reply.json === undefined ? {} : { "content-type": "application/json" };
+      const retryAfter = (reply as { retryAfter?: string }).retryAfter;
+      const headers = {
+        ...(reply.json === undefined ? {} : { "content-type": "application/json" }),
+        ...(retryAfter === undefined ? {} : { "retry-after": retryAfter }),
+      };
       res.writeHead(reply.status, headers).end(reply.json === undefined ? undefined : JSON.stringify(reply.json));
     });
   }
@@ -189,6 +208,7 @@ export class FakeGraphApi {
   private reply(method: string, url: URL, authorization: string | undefined, text: string): Reply {
     if (authorization !== `Bearer ${this.token}`)
       return graphError(401, "InvalidAuthenticationToken", "Access token is empty or invalid.");
+    if (url.pathname === "/beta/auditLogs/signIns" && method === "GET") return this.signIns(url);
     const path = url.pathname.replace(/^\/v1\.0/, "");
     for (const route of this.routes) {
       const match = route.method === method ? route.pattern.exec(path) : null;
@@ -217,6 +237,60 @@ export class FakeGraphApi {
       const next = new URL(`${this.url}${url.pathname.replace(/^\/v1\.0/, "")}`);
       for (const [k, v] of url.searchParams) if (k !== "$skiptoken") next.searchParams.set(k, v);
       next.searchParams.set("$skiptoken", String(skip + top));
+      json["@odata.nextLink"] = next.toString();
+    }
+    return { status: 200, json };
+  }
+
+  /**
+   * GET /beta/auditLogs/signIns with the one filter shape the pipeline sends (tools/sign-in-logs/graph-sign-ins.ts):
+   * `signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '<id>' and createdDateTime ge <time>`. As Graph
+   * does, a filter without the event type returns interactive user sign-ins only (none here), newest first, in pages
+   * with `$skiptoken`; errors as Graph's: 403 Authorization_RequestDenied without AuditLog.Read.All, 403
+   * Authentication_RequestFromNonPremiumTenantOrB2CTenant without the licence, 429 with Retry-After when throttled.
+   */
+  private signIns(url: URL): Reply & { retryAfter?: string } {
+    const settings = this.signInLogs;
+    if (settings.throttleNext > 0) {
+      settings.throttleNext--;
+      return { ...graphError(429, "TooManyRequests", "Too many requests."), retryAfter: "0" };
+    }
+    if (!this.permissions.has("AuditLog.Read.All"))
+      return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    if (!settings.licensed)
+      return graphError(
+        403,
+        "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+        "Neither tenant is B2C or tenant doesn't have premium license",
+      );
+    const filter = url.searchParams.get("$filter") ?? "";
+    const parts =
+      /^signInEventTypes\/any\(t: t eq 'servicePrincipal'\) and appId eq '([0-9a-f-]{36})' and createdDateTime ge (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/.exec(
+        filter,
+      );
+    if (!parts) {
+      if (/signInEventTypes/.test(filter) || filter === "") {
+        return graphError(400, "BadRequest", `fake Graph: unsupported $filter ${filter}`);
+      }
+      return this.pageOf(url, [], settings.pageSize); // interactive user sign-ins only: none in this fake
+    }
+    const visibleUntil = readClock(this.options.directoryRoot).getTime() - settings.delayMinutes * 60_000;
+    const since = Date.parse(parts[2]!);
+    const records = (this.tenant().signIns ?? [])
+      .filter((r) => r.appId === parts[1] && Date.parse(r.createdDateTime) >= since)
+      .filter((r) => Date.parse(r.createdDateTime) <= visibleUntil)
+      .reverse();
+    return this.pageOf(url, records, settings.pageSize);
+  }
+
+  private pageOf(url: URL, items: readonly unknown[], pageSize: number): Reply {
+    const skip = Number(url.searchParams.get("$skiptoken") ?? "0");
+    const value = items.slice(skip, skip + pageSize);
+    const json: Record<string, unknown> = { "@odata.context": `${this.url}/$metadata#auditLogs/signIns`, value };
+    if (skip + pageSize < items.length) {
+      const next = new URL(`${this.url.replace(/\/v1\.0$/, "")}${url.pathname}`);
+      for (const [k, v] of url.searchParams) if (k !== "$skiptoken") next.searchParams.set(k, v);
+      next.searchParams.set("$skiptoken", String(skip + pageSize));
       json["@odata.nextLink"] = next.toString();
     }
     return { status: 200, json };

@@ -1,7 +1,8 @@
-// CLI: `npm run fleet [-- --json] [--config FILE] [--record FILE]`: the configured sites with their tenant, Graph
-// permissions, rotation settings, stack name and state location, for an operator's review; with --record (the fleet
-// record the rotation workflow keeps, README "Many sites"), each stack's last run: result and why, when, next
-// rotation. No secret is ever read or shown.
+// CLI: `npm run fleet [-- --json] [--config FILE] [--record FILE] [--sign-ins DIR]`: the configured sites with their
+// tenant, Graph permissions, rotation settings, stack name and state location, for an operator's review; with --record
+// (the fleet record the rotation workflow keeps, README "Many sites"), each stack's last run: result and why, when,
+// next rotation; with --sign-ins (ci:sign-ins' files), the key Miradore last signed in with. No secret is ever read or
+// shown.
 // The configuration is read as synthesis reads it (MIRADORE_CONFIG and MIRADORE_* overrides apply); a bad one
 // fails with the same messages and exit code 1. Usage errors exit with 2.
 import { parseArgs } from "node:util";
@@ -10,11 +11,12 @@ import { loadConfig } from "../config/load-config";
 import { runCli } from "./cli/run-cli";
 import { fleetEntries } from "./fleet-view/fleet-entry";
 import { type LastRun, lastRuns, renderLastRuns } from "./fleet-view/last-runs";
+import { observedKeys } from "./fleet-view/observed-keys";
 import { parseFleetRecord, readFleetRecordFile } from "./pipeline/fleet-record";
 import { renderFleetView } from "./fleet-view/render-fleet-view";
 
 const USAGE =
-  "usage: fleet [--json] [--config FILE] [--record FLEET-RECORD.json]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
+  "usage: fleet [--json] [--config FILE] [--record FLEET-RECORD.json] [--sign-ins DIR]   (default: MIRADORE_CONFIG, else miradore.config.yaml)";
 
 function main(argv: readonly string[]): number {
   let values;
@@ -25,6 +27,8 @@ function main(argv: readonly string[]): number {
         json: { type: "boolean", default: false },
         config: { type: "string" },
         record: { type: "string" },
+        /** ci:sign-ins' files (the rotation run's outputs artifacts): the key Miradore last signed in with. */
+        "sign-ins": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -38,7 +42,10 @@ function main(argv: readonly string[]): number {
   }
   try {
     const config = loadConfig(values.config === undefined ? {} : { path: values.config });
-    const entries = fleetEntries(config.sites);
+    const observed = values["sign-ins"] === undefined ? undefined : observedKeys(values["sign-ins"]);
+    const entries = fleetEntries(config.sites).map((entry) =>
+      observed ? { ...entry, observedSignIn: observed.get(entry.stackName) ?? "no sign-in observation" } : entry,
+    );
     let runs: LastRun[] | undefined;
     if (values.record !== undefined) {
       const text = readFleetRecordFile(values.record);

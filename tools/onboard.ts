@@ -12,7 +12,7 @@ import { guidProblem } from "../constructs";
 import { CliError, runCli } from "./cli/run-cli";
 
 const USAGE =
-  "usage: npm run onboard -- --tenant <customer tenant id> [--deploy-client-id <id>] [--plan-client-id <id>]";
+  "usage: npm run onboard -- --tenant <customer tenant id> [--deploy-client-id <id>] [--plan-client-id <id>] [--sign-in-logs]";
 
 function guidOption(name: string, value: string | undefined, fallback: string, what: string): string {
   if (value === undefined || value === "") {
@@ -24,7 +24,7 @@ function guidOption(name: string, value: string | undefined, fallback: string, w
 }
 
 async function main(): Promise<number> {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | undefined> & { "sign-in-logs"?: boolean };
   try {
     values = parseArgs({
       args: process.argv.slice(2).filter((arg) => arg !== "--debug"),
@@ -32,9 +32,11 @@ async function main(): Promise<number> {
         tenant: { type: "string" },
         "deploy-client-id": { type: "string" },
         "plan-client-id": { type: "string" },
+        // The bootstrap's signInLogs: the deploy identity reads sign-in logs in this tenant too.
+        "sign-in-logs": { type: "boolean", default: false },
       },
       strict: true,
-    }).values as Record<string, string | undefined>;
+    }).values as typeof values;
   } catch (error) {
     throw new CliError(`onboard: ${(error as Error).message}; ${USAGE}`);
   }
@@ -54,6 +56,7 @@ async function main(): Promise<number> {
       "ARM_PLAN_CLIENT_ID",
       "the plan identity's client id, bootstrap output ARM_PLAN_CLIENT_ID",
     ),
+    signInLogs: values["sign-in-logs"] === true,
   };
   const outdir = env.CDKTF_OUTDIR || "cdktf.out.onboard";
   const name = `miradore-customer-${tenantId}`;

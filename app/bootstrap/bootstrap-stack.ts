@@ -6,7 +6,7 @@ import type { BootstrapConfig } from "../../config/bootstrap-config-schema";
 import { GraphAdminConsent } from "../../constructs";
 import { configureStateBackend } from "../state-backend";
 import { CiApplication } from "./ci-application";
-import { DEPLOYER_GRAPH_APP_ROLES } from "./deployer-graph-permissions";
+import { deployerGraphPermissions } from "./deployer-graph-permissions";
 import { GitHubFederatedCredentials } from "./github-federated-credentials";
 import { PLAN_GRAPH_APP_ROLES } from "./plan-graph-permissions";
 import { allowMultiTenantCiApp } from "./multi-tenant-identity";
@@ -27,7 +27,7 @@ export function bootstrapStackNameOf(name: string): string {
  * The two CI identities of one tenant, made once by an administrator; neither has a password or certificate (GitHub's
  * OIDC token is exchanged through federated credentials):
  * - the deploy identity (`ci`, `github`, `consent`): exactly the Graph application permissions in
- *   {@link DEPLOYER_GRAPH_APP_ROLES} with admin consent, and one federated credential, for jobs in the deploy
+ *   {@link deployerGraphPermissions} (AuditLog.Read.All only with `signInLogs`) with admin consent, and one federated credential, for jobs in the deploy
  *   environment. No branch and no pull request can sign in as it; only jobs GitHub lets into that environment.
  * - the plan identity (`plan`, a {@link PlanIdentity}): read-only Graph permissions ({@link PLAN_GRAPH_APP_ROLES}),
  *   for pull request plans and the drift check on the main branch.
@@ -53,7 +53,7 @@ export class BootstrapStack extends TerraformStack {
     new AzureadProvider(this, "azuread", { tenantId: config.tenantId });
     configureStateBackend(this, id, config.state);
     const administrator = new DataAzureadClientConfig(this, "administrator");
-    const roles = [...DEPLOYER_GRAPH_APP_ROLES];
+    const roles = deployerGraphPermissions(config).map((p) => p.role);
 
     this.ci = new CiApplication(this, "ci", {
       displayName: config.displayName,

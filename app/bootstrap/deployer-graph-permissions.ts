@@ -2,6 +2,7 @@ import {
   APP_ROLE_ASSIGNMENT_READ_WRITE_ALL,
   APPLICATION_READ_ALL,
   APPLICATION_READ_WRITE_OWNED_BY,
+  AUDIT_LOG_READ_ALL,
   GraphAppRole,
   graphAppRoleNames,
   MIRADORE_GRAPH_APP_ROLES,
@@ -49,3 +50,22 @@ export const DEPLOYER_GRAPH_PERMISSIONS: readonly DeployerGraphPermission[] = [
 
 /** The Graph application permissions the bootstrap stack requests and grants to the deploying identity. */
 export const DEPLOYER_GRAPH_APP_ROLES: readonly GraphAppRole[] = DEPLOYER_GRAPH_PERMISSIONS.map((p) => p.role);
+
+/**
+ * Opt-in (`signInLogs: true` in bootstrap.config.yaml): the rotation run reads Miradore's service-principal sign-ins
+ * (ci:sign-ins, docs/sign-in-logs.md) as the deploy identity, which runs it before each apply. Read-only; the logs
+ * also need an Entra ID P1/P2 licence in the tenant.
+ */
+export const SIGN_IN_LOGS_PERMISSION: DeployerGraphPermission = {
+  role: AUDIT_LOG_READ_ALL,
+  neededFor: "ci:sign-ins: GET /beta/auditLogs/signIns (which secret Miradore signs in with)",
+  source:
+    'learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta ("Permissions": Application AuditLog.Read.All); docs/sign-in-logs.md',
+};
+
+/** What the deploy identity is granted under `config`: the permissions above, and the opt-in one when it is on. */
+export function deployerGraphPermissions(options: {
+  readonly signInLogs: boolean;
+}): readonly DeployerGraphPermission[] {
+  return options.signInLogs ? [...DEPLOYER_GRAPH_PERMISSIONS, SIGN_IN_LOGS_PERMISSION] : DEPLOYER_GRAPH_PERMISSIONS;
+}

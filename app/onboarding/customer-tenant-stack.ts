@@ -3,7 +3,7 @@ import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal"
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { GraphAdminConsent, type GraphAppRole, guidProblem } from "../../constructs";
-import { DEPLOYER_GRAPH_APP_ROLES } from "../bootstrap/deployer-graph-permissions";
+import { deployerGraphPermissions } from "../bootstrap/deployer-graph-permissions";
 import { PLAN_GRAPH_APP_ROLES } from "../bootstrap/plan-graph-permissions";
 
 /** Properties of {@link CustomerTenantStack}. */
@@ -14,15 +14,26 @@ export interface CustomerTenantStackProps {
   readonly deployClientId: string;
   /** Client id of the service provider's read-only plan identity (bootstrap output ARM_PLAN_CLIENT_ID). */
   readonly planClientId: string;
+  /**
+   * The bootstrap's `signInLogs` is on: the deploy identity also reads Entra's sign-in logs (AuditLog.Read.All), in
+   * this tenant too.
+   * @default false
+   */
+  readonly signInLogs?: boolean;
 }
 
 /** The CI identities in a customer tenant, each with exactly the Graph permissions the bootstrap lists for it. */
 export const CUSTOMER_TENANT_IDENTITIES = [
-  { id: "deploy", roles: DEPLOYER_GRAPH_APP_ROLES, clientIdOf: (p: CustomerTenantStackProps) => p.deployClientId },
-  { id: "plan", roles: PLAN_GRAPH_APP_ROLES, clientIdOf: (p: CustomerTenantStackProps) => p.planClientId },
+  {
+    id: "deploy",
+    rolesOf: (p: CustomerTenantStackProps) =>
+      deployerGraphPermissions({ signInLogs: p.signInLogs ?? false }).map((permission) => permission.role),
+    clientIdOf: (p: CustomerTenantStackProps) => p.deployClientId,
+  },
+  { id: "plan", rolesOf: () => PLAN_GRAPH_APP_ROLES, clientIdOf: (p: CustomerTenantStackProps) => p.planClientId },
 ] as const satisfies readonly {
   id: string;
-  roles: readonly GraphAppRole[];
+  rolesOf: (p: CustomerTenantStackProps) => readonly GraphAppRole[];
   clientIdOf: (p: CustomerTenantStackProps) => string;
 }[];
 
@@ -54,7 +65,7 @@ export class CustomerTenantStack extends TerraformStack {
       });
       new GraphAdminConsent(this, `${identity.id}-consent`, {
         principalObjectId: servicePrincipal.objectId,
-        graphAppRoles: identity.roles,
+        graphAppRoles: identity.rolesOf(props),
       });
       new TerraformOutput(this, `${identity.id}_service_principal_object_id`, {
         value: servicePrincipal.objectId,

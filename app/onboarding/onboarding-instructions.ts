@@ -20,7 +20,7 @@ export function onboardingInstructions(props: CustomerTenantStackProps, stackDir
   for (const identity of CUSTOMER_TENANT_IDENTITIES) {
     lines.push(
       `  ${WHAT_FOR[identity.id]}`,
-      `    permissions (Microsoft Graph, application): ${graphAppRoleNames(identity.roles)}`,
+      `    permissions (Microsoft Graph, application): ${graphAppRoleNames(identity.rolesOf(props))}`,
       `    ${adminConsentUrl(props.tenantId, identity.clientIdOf(props))}`,
       "",
     );

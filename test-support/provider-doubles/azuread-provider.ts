@@ -4,7 +4,7 @@
 // Known deviation: SDK `Default`s (account_enabled = true, sign_in_audience = "AzureADMyOrg") are not planned,
 // because the SDK can only do that through its legacy type-system exemption, which would also switch off the strict
 // consistency checks these doubles exist for; such arguments stay null when the configuration omits them.
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   DEFAULT_TENANT_ID,
   readTenant,
@@ -531,6 +531,7 @@ const applicationPasswordResource: ResourceBehaviour = {
         startDateTime: formatRfc3339(start),
         endDateTime: formatRfc3339(end),
         hint: secret.slice(0, 3),
+        secretSha256: createHash("sha256").update(secret).digest("hex"),
       });
       return {
         ...planned,

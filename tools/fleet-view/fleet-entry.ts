@@ -20,6 +20,8 @@ export interface FleetEntry {
   };
   readonly stackName: string;
   readonly state: StateLocation;
+  /** With `--sign-ins`: the key Miradore last signed in with, by Entra's sign-in logs (ci:sign-ins). */
+  readonly observedSignIn?: string;
 }
 
 /** The fleet view of each site, in configuration order. */

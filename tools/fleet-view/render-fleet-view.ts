@@ -22,9 +22,14 @@ export function renderFleetView(entries: readonly FleetEntry[], source: string):
       ].join("/"),
     ]),
   );
+  const observed = entries.some((entry) => entry.observedSignIn !== undefined);
   const stacks = textTable(
-    [{ header: "STACK" }, { header: "STATE" }],
-    entries.map((entry) => [entry.stackName, describeStateLocation(entry.state)]),
+    [{ header: "STACK" }, { header: "STATE" }, ...(observed ? [{ header: "MIRADORE SIGNS IN WITH (KEY ID)" }] : [])],
+    entries.map((entry) => [
+      entry.stackName,
+      describeStateLocation(entry.state),
+      ...(observed ? [entry.observedSignIn ?? ""] : []),
+    ]),
   );
   return (
     `${entries.length} site${entries.length === 1 ? "" : "s"} in ${source}\n\n${sites}` +

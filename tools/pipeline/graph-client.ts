@@ -6,6 +6,7 @@
 // - to list every credential and grant of the Miradore app and its service principal for the drift check, and to
 //   remove the app's passwords and certificates Terraform does not manage in a forced revoke
 //   (unmanaged-credentials.ts; endpoints and permissions: docs/credential-drift.md).
+// The token is shared with the sign-in log reader (tools/sign-in-logs/graph-sign-ins.ts, Graph beta).
 // Token: MIRADORE_GRAPH_TOKEN when set (a test, or an operator's
 // `az account get-access-token --resource-type ms-graph`), else GitHub Actions' OIDC token exchanged for a Graph token
 // of the same federated identity Terraform uses (ARM_CLIENT_ID, ARM_TENANT_ID). The token is never printed.
@@ -109,7 +110,7 @@ export class GraphRequestError extends PipelineError {
 /** A bound on `@odata.nextLink` pages, so a misbehaving answer cannot keep a job running. */
 const MAX_PAGES = 100;
 
-async function graphToken(context: CommandContext, signIn: StackSignIn): Promise<string> {
+export async function graphToken(context: CommandContext, signIn: StackSignIn): Promise<string> {
   if (context.env.MIRADORE_GRAPH_TOKEN) return context.env.MIRADORE_GRAPH_TOKEN;
   const requestUrl = requiredEnv(
     context,

@@ -2,13 +2,17 @@
 // stack's apply result. Dates, key ids and instructions only; it is a function of the secrets' dates and the runs'
 // results, not of the day it is rendered, so a daily run leaves the issue (and the operator's ticked boxes) untouched
 // until something changes. Every stack the run was meant to check appears: one whose apply failed is shown with its
-// secrets' expiry from the last state it has, and one the run has no data for is named as such.
+// secrets' expiry from the last state it has, and one the run has no data for is named as such. With Entra's sign-in
+// logs (expiry-check --sign-ins) it also says what Miradore last signed in with: while a stack needs attention, that
+// line changes with each day's sign-in, so the body is then rewritten daily and boxes ticked in it are reset
+// until the logs show the switch (which closes the handoff by itself).
 import { z } from "zod";
 import { PipelineError } from "./command-context";
 import type { ApplyRecord } from "./apply-records";
 import { escapeMarkdown } from "../plan-review/markdown";
 import { trackingMarker } from "./tracking-issue";
 import { adminConsentUrl } from "../../app/onboarding/admin-consent-url";
+import { STILL_USED } from "../sign-in-logs/still-used";
 
 const dated = z.object({ date: z.string(), daysFromNow: z.number() });
 const status = z.object({
@@ -19,6 +23,17 @@ const status = z.object({
   previous: z.object({ end: dated }),
   handoff: z.object({ pending: z.boolean(), deadline: dated }),
   nextRotation: dated,
+  /** What Entra's sign-in logs show (expiry-check --sign-ins); absent without them. */
+  observed: z
+    .object({
+      available: z.boolean(),
+      unavailable: z.string().optional(),
+      lastSignIn: z
+        .object({ at: z.string(), keyId: z.string(), role: z.enum(["current", "previous", "unknown"]) })
+        .optional(),
+      failing: z.object({ at: z.string(), errorCode: z.number(), keyId: z.string().nullable() }).optional(),
+    })
+    .optional(),
 });
 const report = z.union([
   z.object({ now: z.string(), warnDays: z.number(), exitCode: z.number(), stacks: z.array(status) }),
@@ -91,22 +106,26 @@ export function renderOperatorNotice(
     (stack) => !byStack.has(stack) && records.get(stack)?.result !== "failed",
   );
   const failedStacks = new Set(failed.map((r) => r.stack));
-  const urgent = stacks.filter((s) => s.verdict === "expiring" && !failedStacks.has(s.stack));
   const held = [...records.values()].filter(
     (r) => r.result === "held" && byStack.has(r.stack) && !failedStacks.has(r.stack),
   );
   const heldStacks = new Set(held.map((r) => r.stack));
+  const urgent = stacks.filter(
+    (s) => s.verdict === "expiring" && !failedStacks.has(s.stack) && !heldStacks.has(s.stack),
+  );
   const handoffs = stacks.filter(
     (s) => s.verdict === "handoff-pending" && !failedStacks.has(s.stack) && !heldStacks.has(s.stack),
   );
   const attention = [...urgent, ...handoffs, ...held.map((r) => byStack.get(r.stack)!)];
   const total = new Set([...named, ...missing]).size;
   const lines = [trackingMarker("secret-rotation")];
+  const logs = signInLogsLine(stacks);
   if (attention.length === 0 && failed.length === 0 && missing.length === 0) {
     lines.push(
       "## Miradore client secrets: nothing to do",
       "",
       `Checked ${day(checkedAt)}${runUrl ? ` by [this run](${runUrl})` : ""}: no handoff is pending and no secret expires soon in ${total} ${total === 1 ? "stack" : "stacks"}. Closed automatically; the scheduled run reopens it when there is something to do.`,
+      ...logs,
     );
     return { state: "closed", markdown: `${lines.join("\n")}\n`, stacks: [] };
   }
@@ -115,6 +134,7 @@ export function renderOperatorNotice(
     "",
     "This issue is kept up to date by the scheduled rotation workflow and closes itself when nothing is left to do. " +
       "It never contains a secret: read the secret from Terraform state as shown below and paste it only into Miradore.",
+    ...logs,
   );
   for (const record of failed) lines.push("", ...failedBlock(record, byStack.get(record.stack)));
   for (const stack of missing) lines.push("", ...noDataBlock(stack, results.expiryError));
@@ -124,6 +144,33 @@ export function renderOperatorNotice(
   const fine = total - attention.length - failed.length - missing.length;
   if (fine > 0) lines.push("", `${fine} other ${fine === 1 ? "stack is" : "stacks are"} fine.`);
   return { state: "open", markdown: `${lines.join("\n")}\n`, stacks: attention };
+}
+
+/**
+ * Said once, not per stack: the sign-in logs could not be read (no licence, no permission), so this notice goes by the
+ * handoff dates alone, as without them.
+ */
+function signInLogsLine(stacks: readonly ExpiryStackStatus[]): string[] {
+  const reasons = [...new Set(stacks.flatMap((s) => (s.observed?.unavailable ? [s.observed.unavailable] : [])))];
+  if (reasons.length === 0) return [];
+  return [
+    "",
+    `ℹ️ Entra's sign-in logs could not be read (${reasons.map(escapeMarkdown).join("; ")}): this notice cannot see which secret Miradore uses and goes by the handoff dates alone.`,
+  ];
+}
+
+/** What the sign-in logs say Miradore last signed in with, as a notice line; none without logs. */
+function lastSignInLine(s: ExpiryStackStatus): string[] {
+  const last = s.observed?.lastSignIn;
+  if (!last) return [];
+  const what =
+    last.role === "unknown"
+      ? `key id ${code(last.keyId)}, which is not one of this stack's secrets (deleted since, or added outside Terraform)`
+      : `the ${last.role} secret`;
+  return [
+    `- 🔎 Miradore last signed in with ${what} on ${day(last.at)}` +
+      (last.role === "previous" ? ` — paste the new one by **${day(s.handoff.deadline.date)}**.` : "."),
+  ];
 }
 
 /** The secrets of a stack as its last state says, in one line; or that there is no state to say it. */
@@ -173,8 +220,9 @@ function noDataBlock(stack: string, expiryError: string | undefined): string[] {
 }
 
 function heldBlock(record: ApplyRecord, s: ExpiryStackStatus): string[] {
+  const stillUsed = s.observed?.lastSignIn?.role === "previous";
   return [
-    `### ${code(record.stack)}: a rotation is held: paste the newest client secret into Miradore now`,
+    `### ${code(record.stack)}: ${stillUsed ? STILL_USED : "a rotation is held: paste the newest client secret into Miradore now"}`,
     "",
     ...record.reasons.map((reason) => `- ⏸️ ${escapeMarkdown(reason)}`),
     secretsLine(s),
@@ -193,6 +241,7 @@ function handoffBlock(s: ExpiryStackStatus): string[] {
       `secret). After a rotation, Miradore keeps working with the previous secret until it expires on ${day(s.previous.end.date)} ` +
       `or the next rotation (${day(s.nextRotation.date)}) deletes it, whichever is first. If the secret Miradore used was ` +
       "deleted, Miradore is disconnected until the new secret is pasted: do it now.",
+    ...lastSignInLine(s),
     "",
     `- [ ] Someone with read access to the Terraform state runs ${code(`npm ci && npm run synth && cd cdktf.out/stacks/${s.stack} && terraform init && terraform output -raw client_secret`)}`,
     "- [ ] and pastes the value into Miradore's Microsoft Entra ID (Azure AD) connection as the client secret, then tests the connection there;",
@@ -202,10 +251,13 @@ function handoffBlock(s: ExpiryStackStatus): string[] {
 }
 
 function urgentBlock(s: ExpiryStackStatus): string[] {
+  const observedProblem =
+    s.observed?.failing !== undefined || (s.observed?.lastSignIn?.role ?? "current") !== "current";
   return [
-    `### ${code(s.stack)}: a secret expires soon or has expired`,
+    `### ${code(s.stack)}: ${observedProblem ? "Miradore needs the current client secret now" : "a secret expires soon or has expired"}`,
     "",
     ...s.warnings.map((w) => `- ⚠️ ${w}`),
+    ...lastSignInLine(s),
     `- Current secret${s.current.keyId ? ` ${code(s.current.keyId)}` : ""}: made ${day(s.current.start.date)}, expires **${day(s.current.end.date)}**; previous secret expires ${day(s.previous.end.date)}; next rotation ${day(s.nextRotation.date)}.`,
     s.handoff.pending
       ? `- A handoff is pending: paste the current secret into Miradore by **${day(s.handoff.deadline.date)}** (see the steps in the README, "Deploying").`

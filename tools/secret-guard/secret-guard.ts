@@ -10,6 +10,7 @@ import { DEFAULT_SECRET_SCHEDULE } from "../../constructs";
 import { daysToMinutes, formatMinute, type Minute } from "../../rotation/minutes";
 import type { RotationSettings } from "../../rotation/rotation-settings";
 import { transitionAdvice, transitionProblem } from "./schedule-transition";
+import { SIGNED_IN_WITH, STILL_USED } from "../sign-in-logs/still-used";
 import { currentSlotOf, type TwoSlotName, type TwoSlotState } from "../../rotation/two-slot-design";
 import type { Plan } from "../plan-review/plan-schema";
 import {
@@ -29,6 +30,12 @@ export interface GuardOptions {
   readonly mode?: GuardMode;
   /** The stack's name, for the commands the findings suggest. */
   readonly stack: string;
+  /**
+   * When Entra's sign-in logs show Miradore still using the secret `keyId` (not the newest, `currentKeyId`): the time
+   * it last signed in with it. Such a secret is protected even after its handoff deadline (tools/sign-in-logs/).
+   * @default - the handoff dates alone
+   */
+  readonly inUse?: (keyId: string, currentKeyId: string) => string | undefined;
 }
 
 /** One thing the guard found; `refuse` stops the apply, `hold` applies without a rotation, `notice` only informs. */
@@ -134,13 +141,16 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
     const slot = secret.slots[name];
     if (!slot.password) continue;
     const role = name === currentName ? "current" : "previous";
-    const isProtected = role === "current" || pending;
+    const usedAt = role === "previous" ? options.inUse?.(slot.password.keyId, current.password!.keyId) : undefined;
+    const isProtected = role === "current" || pending || usedAt !== undefined;
     const deletes = slot.passwordChange === "delete" || slot.passwordChange.startsWith("replace-");
     const who = `the ${role} client secret (key id ${slot.password.keyId}, slot ${name})`;
     const uses =
       role === "current"
         ? "Miradore uses it"
-        : `Miradore may still use it: the handoff of the newest secret (key id ${current.password!.keyId}) is pending until ${day(deadline)}`;
+        : usedAt !== undefined
+          ? `${STILL_USED}: Entra's sign-in logs show Miradore signing in with it on ${usedAt.slice(0, 16).replace("T", " ")} UTC, not yet with the newest secret (key id ${current.password!.keyId})`
+          : `Miradore may still use it: the handoff of the newest secret (key id ${current.password!.keyId}) is pending until ${day(deadline)}`;
     if (slot.passwordGone) {
       if (isProtected) {
         findings.push({
@@ -169,9 +179,9 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
       held.push(slot.rotationAddress);
       findings.push({
         severity: "hold",
-        headline: `Slot ${name}'s scheduled rotation is held: it would delete ${who}.`,
+        headline: `Slot ${name}'s scheduled rotation is held: it would delete ${who}${usedAt !== undefined ? `, ${SIGNED_IN_WITH}` : ""}.`,
         detail:
-          `${uses}. The rotation waits ${role === "current" ? "until a newer secret has been handed off" : `until ${day(deadline)}`}; ` +
+          `${uses}. The rotation waits ${role === "current" ? "until a newer secret has been handed off" : usedAt !== undefined ? "until the sign-in logs show Miradore on the newest secret" : `until ${day(deadline)}`}; ` +
           "everything else is applied. Paste the newest secret into Miradore now.",
         address: slot.passwordAddress,
       });
@@ -182,7 +192,7 @@ function judgeSecret(secret: PlannedRotatingSecret, mode: GuardMode, options: Gu
       severity: "refuse",
       headline: `${disconnected}: this plan ${slot.passwordChange === "delete" ? "deletes" : "replaces"} ${who}, because ${why(slot)}.`,
       detail:
-        `${uses}, so the plan is not applied. Either wait: ${waitAdvice(role, deadline)}; or revoke on purpose ` +
+        `${uses}, so the plan is not applied. Either wait: ${usedAt !== undefined ? "paste the newest secret into Miradore and run it again once the sign-in logs show Miradore using it" : waitAdvice(role, deadline)}; or revoke on purpose ` +
         `(${revokeCommand(options.stack)}), which deletes both secrets and disconnects Miradore until the new one is pasted.`,
       address: slot.passwordAddress,
     });

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_APP_ROLES } from "./microsoft-graph";
+import type { RecordedSignIn } from "./sign-in-log";
 
 /** Used when the azuread provider block sets no tenant_id. */
 export const DEFAULT_TENANT_ID = "11111111-1111-4111-8111-111111111111";
@@ -30,6 +31,11 @@ export interface PasswordCredential {
   readonly endDateTime: string;
   /** First characters of the secret, as Graph shows them; the secret itself is never stored. */
   readonly hint: string;
+  /**
+   * SHA-256 of the secret (hex), so a simulated client can sign in with a value (fake-entra/sign-in-log.ts); absent on
+   * passwords made before it was recorded or by portal actions that never hand out a value.
+   */
+  readonly secretSha256?: string;
 }
 
 /** A certificate credential (Graph's keyCredential). */
@@ -119,6 +125,8 @@ export interface TenantDocument {
   servicePrincipals: Record<string, DirectoryServicePrincipal>;
   appRoleAssignments: AppRoleAssignment[];
   oauth2PermissionGrants: OAuth2PermissionGrant[];
+  /** Service-principal sign-ins, oldest first (fake-entra/sign-in-log.ts); absent until the first one. */
+  signIns?: RecordedSignIn[];
 }
 
 function seedTenant(tenantId: string): TenantDocument {

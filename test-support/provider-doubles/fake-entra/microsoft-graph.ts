@@ -88,6 +88,12 @@ export const MICROSOFT_GRAPH_APP_ROLES: readonly GraphAppRole[] = [
     description: "Allows the app to read and write data in your organization's directory without a signed-in user.",
   },
   {
+    id: "b0afded3-3588-46d8-8b3d-9842eff778da",
+    value: "AuditLog.Read.All",
+    displayName: "Read all audit log data",
+    description: "Allows the app to read and query your audit log activities, without a signed-in user.",
+  },
+  {
     id: "7438b122-aefc-4978-80ed-43db9fcc7715",
     value: "Device.Read.All",
     displayName: "Read all devices",

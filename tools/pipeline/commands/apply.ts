@@ -13,7 +13,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { minuteOf } from "../../../rotation/minutes";
 import { parsePlan } from "../../plan-review/parse-plan";
 import type { Plan } from "../../plan-review/plan-schema";
-import { guardPlan, type GuardFinding, type GuardMode, type GuardVerdict } from "../../secret-guard/secret-guard";
+import {
+  guardPlan,
+  type GuardFinding,
+  type GuardMode,
+  type GuardOptions,
+  type GuardVerdict,
+} from "../../secret-guard/secret-guard";
+import { inUseFromFile } from "../../sign-in-logs/guard-sign-ins";
 import { classifyApplyFailure, describeLock } from "../apply-failures";
 import type { ApplyRecord } from "../apply-records";
 import { type CommandContext, PipelineError } from "../command-context";
@@ -61,9 +68,11 @@ export interface ApplyOptions {
   readonly onPlan?: (plan: Plan, verdict: GuardVerdict) => void;
   /** The stack's folder was initialized already (`terraform init`). @default false */
   readonly initialized?: boolean;
+  /** Secrets Entra's sign-in logs show in use (ci:sign-ins): the guard protects them too. @default - none */
+  readonly inUse?: GuardOptions["inUse"];
 }
 
-type GuardedRun = Required<Pick<ApplyOptions, "mode">> & Pick<ApplyOptions, "onPlan"> & { now: Date };
+type GuardedRun = Required<Pick<ApplyOptions, "mode">> & Pick<ApplyOptions, "onPlan" | "inUse"> & { now: Date };
 
 /** The `id` of each address in the state (read in memory: `show -json` holds the secrets). */
 async function stateIds(
@@ -116,6 +125,7 @@ async function planAndGuard(
     now: minuteOf(options.now.toISOString()),
     mode: options.mode,
     stack: stack.name,
+    inUse: options.inUse,
   });
   options.onPlan?.(parsed, verdict);
   return verdict;
@@ -160,7 +170,12 @@ export async function applyStack(
 ): Promise<ApplyOutcome> {
   const { attempts, baseMs } = retryPolicy(context);
   const waitForLock = lockTimeout(context);
-  const guardOptions = { mode: options.mode ?? "scheduled", now: options.now ?? new Date(), onPlan: options.onPlan };
+  const guardOptions = {
+    mode: options.mode ?? "scheduled",
+    now: options.now ?? new Date(),
+    onPlan: options.onPlan,
+    inUse: options.inUse,
+  };
   if (!options.initialized) await terraformInit(context, stack.dir);
   const replace = options.replace ?? [];
   const idsBefore = await stateIds(context, stack.dir, replace);
@@ -282,9 +297,13 @@ export async function applyCommand(argv: readonly string[], context: CommandCont
     "out-dir": { type: "string" },
     "result-file": { type: "string" },
     now: { type: "string" },
+    /** ci:sign-ins' file for this stack; empty or absent: the handoff dates alone. */
+    "sign-ins": { type: "string" },
   });
   const stack = findStack(outDirOf(context, values["out-dir"]), required("apply", "stack", values.stack));
-  await applyWithRecord(context, stack, { now: nowOption("apply", values.now) }, values["result-file"]);
+  const now = nowOption("apply", values.now);
+  const inUse = inUseFromFile(context, values["sign-ins"], stack.name, now ?? new Date());
+  await applyWithRecord(context, stack, { now, inUse }, values["result-file"]);
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { join, relative, resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, readTextFile, required, writeTextFile } from "../command-args";
 import { RESULT_FILE_SUFFIX } from "../apply-records";
+import { SIGN_INS_FILE_SUFFIX } from "../../sign-in-logs/sign-in-observation";
 import { mergeOutputs } from "../public-outputs";
 import { EXPIRY_OUTPUTS } from "../../../rotation/expiry-status";
 
@@ -24,7 +25,7 @@ export async function collectOutputsCommand(argv: readonly string[], context: Co
   let files: string[];
   try {
     files = readdirSync(dir, { recursive: true, encoding: "utf8" })
-      .filter((f) => f.endsWith(".json") && !f.endsWith(RESULT_FILE_SUFFIX))
+      .filter((f) => f.endsWith(".json") && !f.endsWith(RESULT_FILE_SUFFIX) && !f.endsWith(SIGN_INS_FILE_SUFFIX))
       .sort();
   } catch (error) {
     // No folder: no apply job uploaded anything; the notice names every stack as one without data.

@@ -13,6 +13,7 @@ import { findStack, outDirOf } from "../stack-manifest";
 import { runTerraform, terraformInit } from "../terraform-cli";
 import { removeUnmanagedCredentials } from "../unmanaged-credentials";
 import { applyWithRecord, nowOption } from "./apply";
+import { inUseFromFile } from "../../sign-in-logs/guard-sign-ins";
 
 export async function forceRotateCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("force-rotate", argv, {
@@ -21,6 +22,8 @@ export async function forceRotateCommand(argv: readonly string[], context: Comma
     "out-dir": { type: "string" },
     "result-file": { type: "string" },
     now: { type: "string" },
+    /** ci:sign-ins' file for this stack: a keep rotation is refused while Miradore still signs in with its secret. */
+    "sign-ins": { type: "string" },
   });
   const stack = findStack(outDirOf(context, values["out-dir"]), required("force-rotate", "stack", values.stack));
   const mode = oneOf("force-rotate", "mode", required("force-rotate", "mode", values.mode), FORCED_ROTATION_MODES);
@@ -35,7 +38,8 @@ export async function forceRotateCommand(argv: readonly string[], context: Comma
   context.stdout(
     `${stack.name}: forced rotation (${mode}); current slot ${current.toUpperCase()}; replacing ${replace.join(", ")}\n`,
   );
-  await applyWithRecord(context, stack, { mode, replace, now }, values["result-file"]);
+  const inUse = inUseFromFile(context, values["sign-ins"], stack.name, now ?? new Date());
+  await applyWithRecord(context, stack, { mode, replace, now, inUse }, values["result-file"]);
   // A leak's other ways in: passwords and certificates on the app that Terraform does not manage (and a report of what
   // a revoke never removes). Only after the apply, so the new secrets exist before anything else is removed.
   if (mode === "revoke") await removeUnmanagedCredentials(context, stack);

@@ -13,7 +13,10 @@ import { publicOutputs } from "../public-outputs";
 import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
 import { runTerraform, terraformInit } from "../terraform-cli";
 import { escapeMarkdown } from "../../plan-review/markdown";
-import { applyWithRecord, nowOption } from "./apply";
+import { inUseFromFile } from "../../sign-in-logs/guard-sign-ins";
+import { SIGN_INS_FILE_SUFFIX } from "../../sign-in-logs/sign-in-observation";
+import { type ApplyOptions, applyWithRecord, nowOption } from "./apply";
+import { observeSignIns } from "./sign-ins";
 
 /** @default 4 - Microsoft Graph throttles bursts (README, "Known Entra pitfalls"); one job per stack ran 4 at a time. */
 const DEFAULT_PARALLEL = 4;
@@ -25,7 +28,14 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     "out-dir": { type: "string" },
     "results-dir": { type: "string" },
     now: { type: "string" },
+    /** "on": read each stack's sign-in logs before its apply (README "Sign-in logs"), as ci:sign-ins does; "": off. */
+    "sign-ins": { type: "string", default: "" },
   });
+  const signIns = values["sign-ins"]!;
+  if (signIns !== "on" && signIns !== "")
+    throw new PipelineError(
+      `shard: --sign-ins is ${JSON.stringify(signIns)}, but must be "on" (read the sign-in logs) or empty (off)`,
+    );
   const parallel = values.parallel!;
   if (!/^\d{1,3}$/.test(parallel) || Number(parallel) < 1)
     throw new PipelineError(
@@ -56,17 +66,21 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     return run;
   };
 
+  /** The stack's sign-ins, beside its result for the notice; the guard then protects a secret Miradore still uses. */
+  const observeBeforeApply = async (log: CommandContext, stack: SynthesizedStack) => {
+    const before = await runTerraform(log, stack.dir, ["output", "-json", "-no-color"], { capture: true });
+    const file = join(resultsDir, `${stack.name}${SIGN_INS_FILE_SUFFIX}`);
+    const at = now ?? new Date();
+    const outputs = JSON.stringify(publicOutputs(stack.name, before.stdout));
+    await observeSignIns(log, stack.name, outputs, `${stack.name}'s state`, file, { now: at, stackDir: stack.dir });
+    return inUseFromFile(log, file, stack.name, at);
+  };
+
   const runOne = async (stack: SynthesizedStack): Promise<void> => {
     const log = prefixed(context, stack.name);
     const resultFile = join(resultsDir, `${stack.name}.result.json`);
-    let initialized = false;
-    try {
-      await initOneAtATime(stack.dir);
-      initialized = true;
-    } catch (error) {
-      if (!(error instanceof PipelineError)) throw error;
-      // ci:apply's record starts after the init: this failure is recorded here.
-      const reason = `stack ${stack.name}: terraform init failed: ${error.message}`;
+    // ci:apply's record starts after the init and the sign-in logs: a failure before it is recorded here.
+    const recordFailure = (reason: string) => {
       const record: ApplyRecord = {
         stack: stack.name,
         result: "failed",
@@ -75,10 +89,25 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
       };
       writeTextFile(log, resultFile, `${JSON.stringify(record, null, 2)}\n`);
       log.stderr(`${reason}\n`);
-    }
-    if (initialized) {
+    };
+    let ready = false;
+    let inUse: ApplyOptions["inUse"];
+    try {
+      await initOneAtATime(stack.dir);
       try {
-        await applyWithRecord(log, stack, { now, initialized: true }, resultFile);
+        inUse = signIns === "on" ? await observeBeforeApply(log, stack) : undefined;
+        ready = true;
+      } catch (error) {
+        if (!(error instanceof PipelineError)) throw error;
+        recordFailure(`stack ${stack.name}: its sign-in logs could not be read: ${error.message}`);
+      }
+    } catch (error) {
+      if (!(error instanceof PipelineError)) throw error;
+      recordFailure(`stack ${stack.name}: terraform init failed: ${error.message}`);
+    }
+    if (ready) {
+      try {
+        await applyWithRecord(log, stack, { now, initialized: true, inUse }, resultFile);
       } catch (error) {
         if (!(error instanceof PipelineError)) throw error;
         log.stderr(`${error.message}\n`);
