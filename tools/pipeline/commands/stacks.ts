@@ -33,6 +33,8 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     /** Every stack is applied at least this often. */
     "sweep-days": { type: "string", default: "7" },
     slice: { type: "string" },
+    /** --slice only when the fleet has more stacks than this: a small fleet is checked whole every day. */
+    "slice-above": { type: "string", default: "0" },
     now: { type: "string" },
   });
   const rotation = oneOf("stacks", "rotation", values.rotation ?? "none", ["none", ...FORCED_ROTATION_MODES]);
@@ -47,8 +49,9 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
   let stacks = values.only ? [findStack(outDir, values.only)] : readStackManifest(outDir);
   if (stacks.length === 0)
     throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
-  if (values.slice !== undefined && !values.only) {
-    const { index, slices } = parseSlice(values.slice);
+  const sliceAbove = wholeNumber("slice-above", values["slice-above"]!, 0);
+  if (values.slice !== undefined && !values.only && stacks.length > sliceAbove) {
+    const { index, slices } = parseSlice(values.slice, nowOption("stacks", values.now));
     const inSlice = new Set(
       sliceOf(
         stacks.map((s) => s.name),
@@ -56,6 +59,7 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
         slices,
       ),
     );
+    context.stdout(`slice ${index} of ${slices}: ${inSlice.size} of ${stacks.length} stacks\n`);
     stacks = stacks.filter((s) => inSlice.has(s.name));
   }
   const names = stacks.map((s) => s.name);
