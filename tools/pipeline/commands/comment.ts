@@ -6,7 +6,7 @@ import { type CommandContext, PipelineError } from "../command-context";
 import { oneOf, parseCommandArgs, readTextFile, required } from "../command-args";
 import { gitHubApi } from "../github-api";
 import { upsertPullRequestComment } from "../pr-comment";
-import { CHECKED_SUFFIX, type CheckedStack } from "./shard-plan";
+import { CHECKED_SUFFIX, type CheckedStack } from "../checked-stacks";
 
 export async function commentCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("comment", argv, {

@@ -7,6 +7,7 @@
 // with its reason, and the others go on; the command exits 1 at the end when any failed. The plan JSON, which holds
 // the state's secrets, never leaves memory.
 import { join, resolve } from "node:path";
+import { CHECKED_SUFFIX, type CheckedStack } from "../checked-stacks";
 import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { appendStepSummary } from "../github-output";
@@ -17,16 +18,6 @@ import { PlanInputError, renderPlanReview } from "../../plan-review/index";
 import { CREDENTIALS_SUFFIX } from "./drift-report";
 import { checkCredentials } from "./credentials";
 import { describePlan, planStack } from "./plan";
-
-/** The file ending of a stack's "planned to the end" note (`<stack>.checked.json`). */
-export const CHECKED_SUFFIX = ".checked.json";
-
-/** What `<stack>.checked.json` holds. */
-export interface CheckedStack {
-  readonly stack: string;
-  /** The plan has changes (a refresh-only plan: changes made outside Terraform). */
-  readonly changes: boolean;
-}
 
 export async function shardPlanCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("shard-plan", argv, {
