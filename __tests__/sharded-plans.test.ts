@@ -148,7 +148,7 @@ exit 9
     const { dir, ctx } = setUp();
     await runPipeline(["shard-plan", "--stacks", names.join(","), "--reviews-dir", "reviews"], ctx);
     const posted: string[] = [];
-    const fetch: CommandContext["fetch"] = (url, init) => {
+    const fetch: CommandContext["fetch"] = (_url, init) => {
       if (init?.method === "POST") posted.push((JSON.parse(String(init.body)) as { body: string }).body);
       return Promise.resolve(new Response(init?.method === "GET" ? "[]" : "{}", { status: 200 }));
     };
