@@ -50,7 +50,8 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
   if (stacks.length === 0)
     throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
   const sliceAbove = wholeNumber("slice-above", values["slice-above"]!, 0);
-  if (values.slice !== undefined && !values.only && stacks.length > sliceAbove) {
+  // An empty --slice (drift.yml run by hand) is the whole fleet.
+  if (values.slice && !values.only && stacks.length > sliceAbove) {
     const { index, slices } = parseSlice(values.slice, nowOption("stacks", values.now));
     const inSlice = new Set(
       sliceOf(
