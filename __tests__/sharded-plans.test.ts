@@ -72,6 +72,8 @@ case "$1" in
     case "$PWD" in *-bad) echo "Error: Retrieving application: 403 Forbidden" >&2 ; exit 1 ;; esac
     exit 0 ;;
   show)
+    # Without a plan file: the state, which holds no application yet (the credentials check needs no Graph then).
+    case "$*" in *tfplan*) ;; *) echo '{"format_version":"1.0"}' ; exit 0 ;; esac
     case "$PWD" in *-changed) echo '${plan(true)}' ;; *) echo '${plan(false)}' ;; esac
     exit 0 ;;
 esac
@@ -125,17 +127,19 @@ exit 9
     expect(table).toContain("| `miradore-c-bad` | failed | ");
   });
 
-  test("--refresh-only writes a review only for a stack changed outside Terraform", async () => {
-    const { dir, ctx } = setUp();
+  test("--refresh-only writes a review only for a stack changed outside Terraform; --credentials checks each", async () => {
+    const { dir, ctx, out } = setUp();
     const args = [
       "shard-plan",
       "--stacks",
       "miradore-a,miradore-b-changed",
       "--refresh-only",
+      "--credentials",
       "--reviews-dir",
       "drift",
     ];
     expect(await runPipeline(args, ctx)).toBe(0);
+    expect(out.join("")).toContain("[miradore-a] miradore-a: no application in the state yet; no credentials to check");
     expect(readdirSync(join(dir, "drift")).sort()).toEqual([
       "miradore-a.checked.json",
       "miradore-b-changed.checked.json",

@@ -44,11 +44,12 @@ export async function checkCredentials(
   context: CommandContext,
   stack: SynthesizedStack,
   outFile: string,
+  options: { initialized?: boolean } = {},
 ): Promise<boolean> {
   // A report left from an earlier run must not speak for this one.
   rmSync(resolve(context.cwd, outFile), { force: true });
 
-  const managed = await readManagedObjects(context, stack);
+  const managed = await readManagedObjects(context, stack, options);
   if (managed.applications.length === 0) {
     context.stdout(`${stack.name}: no application in the state yet; no credentials to check\n`);
     return false;

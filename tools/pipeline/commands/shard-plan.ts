@@ -58,7 +58,9 @@ export async function shardPlanCommand(argv: readonly string[], context: Command
       if (changes || !refreshOnly)
         writeTextFile(log, join(reviewsDir, `${stack.name}.md`), renderPlanReview(plan.json, { stack: stack.name }));
       if (values.credentials === true)
-        await checkCredentials(log, stack, join(reviewsDir, `${stack.name}${CREDENTIALS_SUFFIX}`));
+        await checkCredentials(log, stack, join(reviewsDir, `${stack.name}${CREDENTIALS_SUFFIX}`), {
+          initialized: true,
+        });
       const checked: CheckedStack = { stack: stack.name, changes };
       writeTextFile(log, join(reviewsDir, `${stack.name}${CHECKED_SUFFIX}`), `${JSON.stringify(checked)}\n`);
       changed.set(stack.name, changes);
