@@ -248,3 +248,31 @@ describe("ci:drift-report --record", () => {
     expect(existsSync(join(dir, "body-1.md"))).toBe(true);
   });
 });
+
+test.each([
+  [["shard-plan", "--reviews-dir", "r"], "pipeline shard-plan: shard-plan: --stacks is missing"],
+  [["shard-plan", "--stacks", "miradore-a"], "shard-plan: --reviews-dir is missing"],
+  [
+    ["shard-plan", "--stacks", "miradore-a", "--reviews-dir", "r", "--parallel", "x"],
+    '--parallel is "x", but must be a whole number of at least 1',
+  ],
+  [["shard-plan", "--stacks", "miradore-x", "--reviews-dir", "r"], '--stack is "miradore-x", but'],
+  [["stacks", "--slice", "tomorrow/7"], '--slice is "tomorrow/7", but must be <index>/<count>'],
+  [["stacks", "--slice", "today/7", "--slice-above", "x"], '--slice-above is "x", but must be a whole number'],
+  [["comment", "--pr", "7"], "comment: --body-file is missing"],
+])("%j fails with one line: %s", async (args, message) => {
+  const dir = fleet(["miradore-a"]);
+  const { ctx, err } = context(dir);
+  expect(await runPipeline(args, ctx)).toBe(1);
+  expect(err.join("")).toContain(message);
+  expect(err.join("").trim().split("\n")).toHaveLength(1);
+});
+
+test("ci:comment --reviews-dir names a note that is not JSON", async () => {
+  const dir = fleet(["miradore-a"]);
+  mkdirSync(join(dir, "reviews"));
+  writeFileSync(join(dir, "reviews", "miradore-a.checked.json"), "{");
+  const { ctx, err } = context(dir, { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "contoso/miradore-entra" });
+  expect(await runPipeline(["comment", "--pr", "7", "--reviews-dir", "reviews"], ctx)).toBe(1);
+  expect(err.join("")).toMatch(/miradore-a\.checked\.json is not JSON/);
+});
