@@ -13,8 +13,9 @@ export const DRIFT_RECORD_VERSION = 1;
 const stackName = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
 const entrySchema = z.strictObject({
   checkedAt: z.string().datetime({ offset: true }),
-  review: z.string().max(70_000).optional(),
-  credentials: z.string().max(70_000).optional(),
+  // Bounded so a tampered cache entry cannot exhaust memory; far above a review's or report's size.
+  review: z.string().max(1_000_000).optional(),
+  credentials: z.string().max(1_000_000).optional(),
 });
 const driftRecordSchema = z.strictObject({
   version: z.literal(DRIFT_RECORD_VERSION),

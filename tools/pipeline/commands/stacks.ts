@@ -1,7 +1,7 @@
 // ci:stacks: the stacks from cdktf.out/manifest.json, and the matrix of the jobs that run them: shards of at most
 // --shard-size stacks (tools/pipeline/shards.ts). With --record (the scheduled rotation run), only the stacks that are
 // due (rotation/due-selection.ts) go into shards; each other one gets its result and recorded outputs in --skipped-dir.
-// With --slice (the drift run), only that slice of the fleet.
+// With --slice (the drift run; `today/7`: the day's seventh), only that slice of a fleet of more than --slice-above.
 import { resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
 import { oneOf, parseCommandArgs } from "../command-args";
@@ -64,7 +64,7 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     stacks = stacks.filter((s) => inSlice.has(s.name));
   }
   const names = stacks.map((s) => s.name);
-  // Workflows with one job per stack (pull requests, deploy) stop here; the sharded ones (rotation, drift) do not.
+  // A matrix of one job per stack (no --shard-size) stops here; every workflow but a forced rotation shards.
   if (!sharded && names.length > GITHUB_MATRIX_MAX_JOBS) {
     throw new PipelineError(
       `${names.length} stacks, but a GitHub Actions matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} jobs: run them in shards (--shard-size, as rotation.yml does)`,
