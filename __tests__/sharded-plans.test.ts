@@ -152,13 +152,17 @@ exit 9
     const { dir, ctx } = setUp();
     await runPipeline(["shard-plan", "--stacks", names.join(","), "--reviews-dir", "reviews"], ctx);
     const posted: string[] = [];
+    let lists = 0;
     const fetch: CommandContext["fetch"] = (_url, init) => {
+      if (init?.method === "GET") lists++;
       if (init?.method === "POST") posted.push((JSON.parse(String(init.body)) as { body: string }).body);
       return Promise.resolve(new Response(init?.method === "GET" ? "[]" : "{}", { status: 200 }));
     };
     const gh = context(dir, { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "contoso/miradore-entra" }, fetch);
     expect(await runPipeline(["comment", "--pr", "7", "--reviews-dir", "reviews"], gh.ctx)).toBe(0);
     expect(posted).toHaveLength(1);
+    // Three stacks' reviews, one listing of the pull request's comments.
+    expect(lists).toBe(1);
     expect(posted[0]).toContain("miradore-b-changed");
     expect(gh.out.join("")).toContain("miradore-a: plan review comment skipped");
     expect(gh.out.join("")).not.toContain("miradore-c-bad");

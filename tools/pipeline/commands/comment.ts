@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
 import { oneOf, parseCommandArgs, readTextFile, required } from "../command-args";
 import { gitHubApi } from "../github-api";
-import { upsertPullRequestComment } from "../pr-comment";
+import { listPullRequestComments, upsertPullRequestComment } from "../pr-comment";
 import { CHECKED_SUFFIX, type CheckedStack } from "../checked-stacks";
 
 export async function commentCommand(argv: readonly string[], context: CommandContext): Promise<number> {
@@ -33,9 +33,14 @@ export async function commentCommand(argv: readonly string[], context: CommandCo
         ]
       : shardReviews(context, resolve(context.cwd, values["reviews-dir"]));
   const api = gitHubApi(context);
+  // A shard's stacks: the comments are listed once, not once per stack (each stack's marker is its own).
+  const listed =
+    values["reviews-dir"] === undefined || reviews.length === 0
+      ? undefined
+      : await listPullRequestComments(api, Number(prText));
   for (const review of reviews) {
     const body = readTextFile(context, review.bodyFile, "comment body");
-    const outcome = await upsertPullRequestComment(api, Number(prText), body, review.changes);
+    const outcome = await upsertPullRequestComment(api, Number(prText), body, review.changes, listed);
     context.stdout(
       `pull request #${prText}: ${review.stack === undefined ? "" : `${review.stack}: `}plan review comment ${outcome}${outcome === "skipped" ? " (no changes and no earlier comment)" : ""}\n`,
     );
