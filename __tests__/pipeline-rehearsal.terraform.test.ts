@@ -160,6 +160,17 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     expect(github.comments.get(7)).toHaveLength(1);
     expect(github.comments.get(7)![0]!.body).toBe(review);
     expect(review).toMatch(/azuread_application_password/);
+    // The same plan as a pull request's shard job runs it (ci:shard-plan), posted from the shard's folder: the same
+    // comment is updated, not a second one made.
+    const sharded = await ok("ci:stacks", ["--shard-size", "50"]);
+    const [shard] = JSON.parse(sharded.outputs.shards!) as { stacks: string }[];
+    await ok("ci:shard-plan", ["--stacks", shard!.stacks, "--reviews-dir", join(work, "reviews")]);
+    const shardReview = readFileSync(join(work, "reviews", `${STACK}.md`), "utf8");
+    expect(shardReview.split("\n")[0]).toBe(`<!-- miradore-plan-review:${STACK} -->`);
+    expect(shardReview).toMatch(/azuread_application_password/);
+    await ok("ci:comment", ["--pr", "7", "--reviews-dir", join(work, "reviews")]);
+    expect(github.comments.get(7)).toHaveLength(1);
+    expect(github.comments.get(7)![0]!.body).toBe(shardReview);
 
     // Deploy: apply; right after the first deploy the new secret must be handed to Miradore.
     const first = await scheduledRun(new Date(T0.getTime() + 60_000));
@@ -238,8 +249,8 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     const everything = [
       ...transcript,
       ...github.requests.map((r) => r.body),
-      ...["review.md", "notice.md", "outputs.json", "expiry.json", "drift.md"].map((f) =>
-        readFileSync(join(work, f), "utf8"),
+      ...["review.md", join("reviews", `${STACK}.md`), "notice.md", "outputs.json", "expiry.json", "drift.md"].map(
+        (f) => readFileSync(join(work, f), "utf8"),
       ),
     ].join("\n");
     for (const secret of secrets) expect(everything.includes(secret)).toBe(false);
@@ -285,6 +296,26 @@ describeWithTerraform("pipeline rehearsal against the provider doubles", () => {
     const issue = github.issues.find((i) => i.labels.includes("miradore-drift") && i.state === "open")!;
     for (const id of Object.values(added)) expect(issue.body).toContain(id);
     expect(issue.body).toContain("repo:someone-else/miradore-fork:ref:refs/heads/main");
+    // The same check as drift.yml's shard jobs run it, reported through the drift record: the same findings.
+    await ok("ci:shard-plan", [
+      "--stacks",
+      STACK,
+      "--refresh-only",
+      "--credentials",
+      "--reviews-dir",
+      join(work, "drift-3"),
+    ]);
+    const recorded = await ok("ci:drift-report", [
+      "--dir",
+      join(work, "drift-3"),
+      "--record",
+      join(work, "drift-record.json"),
+      "--out-file",
+      join(work, "drift-3.md"),
+    ]);
+    expect(recorded.outputs.state).toBe("open");
+    const recordedBody = readFileSync(join(work, "drift-3.md"), "utf8");
+    for (const id of Object.values(added)) expect(recordedBody).toContain(id);
     // User.ReadWrite.All, named by its id (Graph's app role ids are global).
     expect(issue.body).toContain("app role 741f803b-c850-494e-b5df-cde7c675a1ca of Microsoft Graph");
     // Quoted as a code span, the table's pipe escaped: the display name cannot break the table or inject HTML.

@@ -143,7 +143,7 @@ describe.each(FILES)("%s", (file) => {
       const commands = pipelineCommands(job);
       expect([name, holdsToken(job)]).toEqual([
         name,
-        commands.some((c) => ["plan", "apply", "shard", "force-rotate"].includes(c)),
+        commands.some((c) => ["plan", "apply", "shard", "shard-plan", "force-rotate"].includes(c)),
       ]);
       const posts = commands.some((c) => ["comment", "issue"].includes(c));
       expect([name, job.permissions!["pull-requests"] === "write" || job.permissions!.issues === "write"]).toEqual([
@@ -269,9 +269,11 @@ describe.each(FILES)("%s", (file) => {
     for (const [name, job] of jobsOf(file)) {
       if (!applies(job)) continue;
       expect([name, job.environment]).toEqual([name, "production"]);
-      const group = pipelineCommands(job).includes("shard")
-        ? "miradore-rotation-${{ matrix.shard.name }}"
-        : "miradore-apply-${{ matrix.stack }}";
+      const group = !pipelineCommands(job).includes("shard")
+        ? "miradore-apply-${{ matrix.stack }}"
+        : file === "deploy.yml"
+          ? "miradore-deploy-${{ matrix.shard.name }}"
+          : "miradore-rotation-${{ matrix.shard.name }}";
       expect(job.concurrency).toEqual({ group, "cancel-in-progress": false });
     }
   });
@@ -296,7 +298,65 @@ test("the plan matrix comes from the synthesized manifest, not from the workflow
     for (const [, job] of jobsOf(file).filter(([, j]) => j.strategy?.matrix?.stack !== undefined)) {
       expect(job.strategy!.matrix!.stack).toBe("${{ fromJSON(needs.stacks.outputs.stacks) }}");
     }
+    for (const [, job] of jobsOf(file).filter(([, j]) => j.strategy?.matrix?.shard !== undefined)) {
+      expect(job.strategy!.matrix!.shard).toBe("${{ fromJSON(needs.stacks.outputs.shards) }}");
+    }
   }
+});
+
+/** The bundle's pipeline command a step runs, if any, with its arguments. */
+const bundleRun = (job: Job, command: string) =>
+  job.steps.find((s) => PREBUILT.exec(s.run?.trim() ?? "")?.[2] === command);
+
+test("pull request plans, deploys and drift checks run in shards, so any number of stacks fits GitHub's 256 jobs", () => {
+  for (const [file, name] of [
+    ["pull-request.yml", "plan"],
+    ["deploy.yml", "apply"],
+    ["drift.yml", "drift"],
+  ] as const) {
+    const { jobs } = workflow(file);
+    expect([file, jobs.stacks!.steps.find((s) => s.id === "stacks")!.run]).toEqual([
+      file,
+      expect.stringMatching(/^npm run ci:stacks -- --shard-size \d+/),
+    ]);
+    // A deploy applies every stack of the commit: the fleet record (due stacks only) is the rotation's alone.
+    expect(jobs.stacks!.steps.find((s) => s.id === "stacks")!.run).not.toContain("--record");
+    expect(jobs[name]!.strategy!.matrix).toEqual({ shard: "${{ fromJSON(needs.stacks.outputs.shards) }}" });
+    expect(jobs[name]!.env!.STACKS).toBe("${{ matrix.shard.stacks }}");
+    const run = bundleRun(jobs[name]!, file === "deploy.yml" ? "shard" : "shard-plan");
+    expect([file, run?.run]).toEqual([file, expect.stringContaining('--stacks "$STACKS" --parallel 4')]);
+    expect(run!.env).toMatchObject({ TF_PLUGIN_CACHE_DIR: "${{ runner.temp }}/terraform-plugins" });
+  }
+  // Deploys guard with sign-in logs as the rotation does, when they are on.
+  const deployRun = bundleRun(workflow("deploy.yml").jobs.apply!, "shard")!;
+  expect(deployRun.run).toContain('--sign-ins "$SIGN_IN_LOGS"');
+  expect(deployRun.env?.SIGN_IN_LOGS).toBe("${{ vars.MIRADORE_SIGN_IN_LOGS == 'true' && 'on' || '' }}");
+  const { jobs } = workflow("pull-request.yml");
+  // Each stack's review is posted from its shard's folder, also when another stack of the shard failed.
+  const comment = bundleRun(jobs.plan!, "comment")!;
+  expect(comment.run).toContain('--reviews-dir "$RUNNER_TEMP/reviews"');
+  expect(comment.if).toBe("${{ !cancelled() }}");
+  expect(bundleRun(jobs.plan!, "shard-plan")!.run).not.toContain("--refresh-only");
+});
+
+test("the drift check covers a large fleet over the week and never closes its issue on a partial check", () => {
+  const { jobs } = workflow("drift.yml");
+  const stacks = jobs.stacks!.steps.find((s) => s.id === "stacks")!;
+  expect(stacks.run).toContain('--slice "$SLICE" --slice-above 50');
+  // Scheduled runs check the day's seventh; a run by hand checks the whole fleet.
+  expect(stacks.env).toEqual({ SLICE: "${{ github.event_name == 'schedule' && 'today/7' || '' }}" });
+  expect(bundleRun(jobs.drift!, "shard-plan")!.run).toMatch(/--refresh-only --credentials/);
+  const report = jobs.report!.steps.find((s) => s.id === "report")!;
+  expect(report.run).toContain('--record "$RUNNER_TEMP/drift-record.json"');
+  // The record of earlier runs is restored and saved by the report job only, under a new key per run.
+  const cacheSteps = (job: Job) =>
+    job.steps.filter((s) => s.uses?.startsWith("actions/cache/")).map((s) => s.uses!.split("@")[0]);
+  expect(cacheSteps(jobs.report!)).toEqual(["actions/cache/restore", "actions/cache/save"]);
+  expect(cacheSteps(jobs.drift!)).toEqual([]);
+  const issue = jobs.report!.steps.find((s) => /ci:issue/.test(s.run ?? ""))!;
+  expect(issue.if).toBe(
+    "steps.report.outputs.state == 'open' || (steps.report.outputs.state == 'closed' && needs.drift.result == 'success')",
+  );
 });
 
 test("tests run on Node 20 (the floor) and every current LTS line (22, 24, 26); everything else on the active LTS, 26", () => {

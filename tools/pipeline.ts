@@ -1,5 +1,5 @@
 // CLI: the steps the GitHub Actions workflows run, one command each (npm run ci:<command> -- …).
-//   pipeline <stacks|plan|apply|shard|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice|fleet-record|sign-ins> [options]
+//   pipeline <stacks|plan|apply|shard|shard-plan|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice|fleet-record|sign-ins> [options]
 // Exit code 0 on success, 1 with one line on stderr when a step fails, 2 for an unknown command. Nothing printed is
 // ever a secret. --debug (or MIRADORE_DEBUG=1) adds the stack trace of an unexpected error.
 import { runCli } from "./cli/run-cli";
@@ -17,6 +17,7 @@ import { noticeCommand } from "./pipeline/commands/notice";
 import { outputsCommand } from "./pipeline/commands/outputs";
 import { planCommand } from "./pipeline/commands/plan";
 import { shardCommand } from "./pipeline/commands/shard";
+import { shardPlanCommand } from "./pipeline/commands/shard-plan";
 import { signInsCommand } from "./pipeline/commands/sign-ins";
 import { stacksCommand } from "./pipeline/commands/stacks";
 
@@ -27,6 +28,7 @@ export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   apply: applyCommand,
   shard: shardCommand,
+  "shard-plan": shardPlanCommand,
   "force-rotate": forceRotateCommand,
   outputs: outputsCommand,
   "collect-outputs": collectOutputsCommand,

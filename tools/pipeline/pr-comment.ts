@@ -3,7 +3,7 @@
 import { PipelineError } from "./command-context";
 import type { GitHubApi } from "./github-api";
 
-interface IssueComment {
+export interface IssueComment {
   readonly id: number;
   readonly body?: string;
   readonly user?: { readonly type?: string };
@@ -32,9 +32,11 @@ export async function upsertPullRequestComment(
   pr: number,
   body: string,
   createIfMissing: boolean,
+  /** The pull request's comments, listed once for many stacks of different markers (ci:comment --reviews-dir). */
+  listed?: readonly IssueComment[],
 ): Promise<CommentOutcome> {
   const marker = commentMarker(body);
-  const comments = await api.list<IssueComment>(`/repos/${api.repository}/issues/${pr}/comments`);
+  const comments = listed ?? (await listPullRequestComments(api, pr));
   // Only the bot's own comments: a person quoting a review must not have their comment overwritten.
   const first = comments.find((c) => c.user?.type === "Bot" && c.body?.startsWith(marker));
   if (!first) {
@@ -45,4 +47,9 @@ export async function upsertPullRequestComment(
   if (first.body === body) return "unchanged";
   await api.request("PATCH", `/repos/${api.repository}/issues/comments/${first.id}`, { body });
   return "updated";
+}
+
+/** Every comment on pull request `pr`. */
+export function listPullRequestComments(api: GitHubApi, pr: number): Promise<IssueComment[]> {
+  return api.list<IssueComment>(`/repos/${api.repository}/issues/${pr}/comments`);
 }

@@ -42,15 +42,20 @@ export function slotOf(name: string, slices: number): number {
   return createHash("sha256").update(name).digest().readUInt32BE(0) % slices;
 }
 
-/** `--slice <day>/<days>` ("3/7": the fourth of seven slices, 0-based). */
-export function parseSlice(text: string): { index: number; slices: number } {
-  const match = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
-  const index = Number(match?.[1]);
+/**
+ * `--slice <index>/<count>` ("3/7": the fourth of seven slices, 0-based), or `today/<count>`: the slice of the day,
+ * days since 1970-01-01 (UTC) modulo count, so a daily run goes round every slice in `count` days.
+ */
+export function parseSlice(text: string, now: Date = new Date()): { index: number; slices: number } {
+  const match = /^(\d{1,3}|today)\/(\d{1,3})$/.exec(text);
   const slices = Number(match?.[2]);
+  const index = match?.[1] === "today" ? Math.floor(now.getTime() / DAY_MS) % slices : Number(match?.[1]);
   if (!match || slices < 1 || index >= slices) {
     throw new PipelineError(
-      `stacks: --slice is ${JSON.stringify(text)}, but must be <index>/<count> with 0 ≤ index < count, such as 3/7`,
+      `stacks: --slice is ${JSON.stringify(text)}, but must be <index>/<count> with 0 ≤ index < count, such as 3/7, or today/<count>`,
     );
   }
   return { index, slices };
 }
+
+const DAY_MS = 86_400_000;

@@ -308,8 +308,13 @@ export function describeFindings(findings: readonly CredentialFinding[]): string
 }
 
 /** The state's managed objects, read in memory from `terraform show -json` (which holds the secrets). */
-export async function readManagedObjects(context: CommandContext, stack: SynthesizedStack): Promise<ManagedObjects> {
-  await terraformInit(context, stack.dir);
+export async function readManagedObjects(
+  context: CommandContext,
+  stack: SynthesizedStack,
+  /** The stack was initialized by the caller (ci:shard-plan, whose inits take turns): no second init. */
+  options: { initialized?: boolean } = {},
+): Promise<ManagedObjects> {
+  if (options.initialized !== true) await terraformInit(context, stack.dir);
   const state = await runTerraform(context, stack.dir, ["show", "-json", "-no-color"], { capture: true });
   return managedObjects(JSON.parse(state.stdout) as unknown);
 }

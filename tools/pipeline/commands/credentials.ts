@@ -9,7 +9,7 @@ import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { setStepOutputs } from "../github-output";
 import { graphClient } from "../graph-client";
 import { stackSignIn } from "../stack-sign-in";
-import { findStack, outDirOf } from "../stack-manifest";
+import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
 import {
   describeFindings,
   findUnmanagedCredentials,
@@ -31,14 +31,28 @@ export async function credentialsCommand(argv: readonly string[], context: Comma
       `credentials: --out-file is ${JSON.stringify(outFile)}, but must end in ${stack.name}${CREDENTIALS_SUFFIX} (ci:drift-report finds the stack by it)`,
     );
   }
+  const found = await checkCredentials(context, stack, outFile);
+  setStepOutputs(context, { found: String(found) });
+  return 0;
+}
+
+/**
+ * Lists the stack's credentials and grants through Graph and writes those Terraform does not manage (and any listing
+ * Graph refused) to `outFile`; no file when there is nothing to report. True when there is a report.
+ */
+export async function checkCredentials(
+  context: CommandContext,
+  stack: SynthesizedStack,
+  outFile: string,
+  options: { initialized?: boolean } = {},
+): Promise<boolean> {
   // A report left from an earlier run must not speak for this one.
   rmSync(resolve(context.cwd, outFile), { force: true });
 
-  const managed = await readManagedObjects(context, stack);
+  const managed = await readManagedObjects(context, stack, options);
   if (managed.applications.length === 0) {
     context.stdout(`${stack.name}: no application in the state yet; no credentials to check\n`);
-    setStepOutputs(context, { found: "false" });
-    return 0;
+    return false;
   }
   const check = await findUnmanagedCredentials(graphClient(context, stackSignIn(context, stack.dir)), managed);
   const markdown = renderUnmanagedCredentials(check);
@@ -52,6 +66,5 @@ export async function credentialsCommand(argv: readonly string[], context: Comma
     context.stderr(
       `${stack.name}: not checked: ${n.what}: Microsoft Graph answered ${n.status}; needs ${n.permission}\n`,
     );
-  setStepOutputs(context, { found: String(markdown !== "") });
-  return 0;
+  return markdown !== "";
 }

@@ -10,7 +10,7 @@ import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { setStepOutputs } from "../github-output";
 import { driftedObjects, plannedChanges } from "../plan-changes";
 import { withPrivateFolder } from "../private-files";
-import { findStack, outDirOf } from "../stack-manifest";
+import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
 import { stackSignIn } from "../stack-sign-in";
 import { describeNoAccess } from "../tenant-access";
 import { runTerraform, terraformInit, TerraformFailure } from "../terraform-cli";
@@ -28,6 +28,30 @@ async function planAndShow(context: CommandContext, dir: string, planFile: strin
   return runTerraform(context, dir, ["show", "-json", "-no-color", planFile], { capture: true });
 }
 
+/**
+ * The plan of an initialized stack: its `terraform show -json` (the state's secrets: keep it in memory or a 0600 file)
+ * and the addresses it would change (a refresh-only plan: those changed outside Terraform).
+ */
+export async function planStack(
+  context: CommandContext,
+  stack: SynthesizedStack,
+  refreshOnly: boolean,
+): Promise<{ json: string; changed: string[] }> {
+  const shown = await withPrivateFolder(context, "miradore-plan", async (folder) => {
+    try {
+      return await planAndShow(context, stack.dir, folder.file("tfplan"), refreshOnly);
+    } catch (error) {
+      // A tenant that does not let the plan identity in: say which, and the link that lets it in (issue 16).
+      if (!(error instanceof TerraformFailure)) throw error;
+      const failure = classifyApplyFailure(error.errorOutput);
+      if (failure.kind !== "no-access") throw error;
+      throw new PipelineError(describeNoAccess(stack.name, error.command, failure, stackSignIn(context, stack.dir)));
+    }
+  });
+  const plan = JSON.parse(shown.stdout) as Parameters<typeof plannedChanges>[0];
+  return { json: shown.stdout, changed: refreshOnly ? driftedObjects(plan) : plannedChanges(plan) };
+}
+
 export async function planCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   const { values } = parseCommandArgs("plan", argv, {
     stack: { type: "string" },
@@ -40,26 +64,16 @@ export async function planCommand(argv: readonly string[], context: CommandConte
   const refreshOnly = values["refresh-only"] === true;
 
   await terraformInit(context, stack.dir, { readOnly: true });
-  const shown = await withPrivateFolder(context, "miradore-plan", async (folder) => {
-    try {
-      return await planAndShow(context, stack.dir, folder.file("tfplan"), refreshOnly);
-    } catch (error) {
-      // A tenant that does not let the plan identity in: say which, and the link that lets it in (issue 16).
-      if (!(error instanceof TerraformFailure)) throw error;
-      const failure = classifyApplyFailure(error.errorOutput);
-      if (failure.kind !== "no-access") throw error;
-      throw new PipelineError(describeNoAccess(stack.name, error.command, failure, stackSignIn(context, stack.dir)));
-    }
-  });
-  writeTextFile(context, planJson, shown.stdout);
-
-  const plan = JSON.parse(shown.stdout) as Parameters<typeof plannedChanges>[0];
-  const changed = refreshOnly ? driftedObjects(plan) : plannedChanges(plan);
-  context.stdout(
-    changed.length === 0
-      ? `${stack.name}: ${refreshOnly ? "no changes outside Terraform" : "no changes"}\n`
-      : `${stack.name}: ${changed.length} ${refreshOnly ? "objects changed outside Terraform" : "planned changes"}: ${changed.join(", ")}\n`,
-  );
+  const { json, changed } = await planStack(context, stack, refreshOnly);
+  writeTextFile(context, planJson, json);
+  context.stdout(describePlan(stack.name, changed, refreshOnly));
   setStepOutputs(context, { changes: String(changed.length > 0) });
   return 0;
+}
+
+/** The log line of a stack's plan. */
+export function describePlan(stack: string, changed: readonly string[], refreshOnly: boolean): string {
+  return changed.length === 0
+    ? `${stack}: ${refreshOnly ? "no changes outside Terraform" : "no changes"}\n`
+    : `${stack}: ${changed.length} ${refreshOnly ? "objects changed outside Terraform" : "planned changes"}: ${changed.join(", ")}\n`;
 }

@@ -11,7 +11,8 @@ import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { appendStepSummary } from "../github-output";
 import { publicOutputs } from "../public-outputs";
 import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
-import { runTerraform, terraformInit } from "../terraform-cli";
+import { initOneAtATime, prefixed, runInParallel } from "../shard-workers";
+import { runTerraform } from "../terraform-cli";
 import { escapeMarkdown } from "../../plan-review/markdown";
 import { inUseFromFile } from "../../sign-in-logs/guard-sign-ins";
 import { SIGN_INS_FILE_SUFFIX } from "../../sign-in-logs/sign-in-observation";
@@ -57,14 +58,7 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
   const pluginCache = context.env.TF_PLUGIN_CACHE_DIR;
   if (pluginCache) mkdirSync(resolve(context.cwd, pluginCache), { recursive: true });
 
-  // Terraform's plugin cache (TF_PLUGIN_CACHE_DIR, shared by the shard) is not safe for concurrent installs
-  // (hashicorp/terraform#31964): inits take turns, plans and applies run side by side.
-  let initTurn = Promise.resolve();
-  const initOneAtATime = (dir: string) => {
-    const run = initTurn.then(() => terraformInit(context, dir));
-    initTurn = run.catch(() => undefined);
-    return run;
-  };
+  const init = initOneAtATime(context);
 
   /** The stack's sign-ins, beside its result for the notice; the guard then protects a secret Miradore still uses. */
   const observeBeforeApply = async (log: CommandContext, stack: SynthesizedStack) => {
@@ -93,7 +87,7 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     let ready = false;
     let inUse: ApplyOptions["inUse"];
     try {
-      await initOneAtATime(stack.dir);
+      await init(stack.dir);
       try {
         inUse = signIns === "on" ? await observeBeforeApply(log, stack) : undefined;
         ready = true;
@@ -124,11 +118,7 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     }
   };
 
-  const queue = [...stacks];
-  const workers = Array.from({ length: Math.min(Number(parallel), queue.length) }, async () => {
-    for (let stack = queue.shift(); stack; stack = queue.shift()) await runOne(stack);
-  });
-  await Promise.all(workers);
+  await runInParallel(stacks, Number(parallel), runOne);
 
   const records = readApplyRecords(context, resultsDir);
   const rows = stacks.map((s) => records.get(s.name));
@@ -151,16 +141,4 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     );
   }
   return 0;
-}
-
-/** The context with every line of output prefixed by the stack's name, as stacks run side by side. */
-function prefixed(context: CommandContext, stack: string): CommandContext {
-  const prefix = (write: (text: string) => void) => (text: string) =>
-    write(
-      text
-        .split("\n")
-        .map((line, i, all) => (i === all.length - 1 && line === "" ? "" : `[${stack}] ${line}`))
-        .join("\n"),
-    );
-  return { ...context, stdout: prefix(context.stdout), stderr: prefix(context.stderr) };
 }

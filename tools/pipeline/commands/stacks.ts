@@ -1,7 +1,7 @@
 // ci:stacks: the stacks from cdktf.out/manifest.json, and the matrix of the jobs that run them: shards of at most
 // --shard-size stacks (tools/pipeline/shards.ts). With --record (the scheduled rotation run), only the stacks that are
 // due (rotation/due-selection.ts) go into shards; each other one gets its result and recorded outputs in --skipped-dir.
-// With --slice (the drift run), only that slice of the fleet.
+// With --slice (the drift run; `today/7`: the day's seventh), only that slice of a fleet of more than --slice-above.
 import { resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
 import { oneOf, parseCommandArgs } from "../command-args";
@@ -33,6 +33,8 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     /** Every stack is applied at least this often. */
     "sweep-days": { type: "string", default: "7" },
     slice: { type: "string" },
+    /** --slice only when the fleet has more stacks than this: a small fleet is checked whole every day. */
+    "slice-above": { type: "string", default: "0" },
     now: { type: "string" },
   });
   const rotation = oneOf("stacks", "rotation", values.rotation ?? "none", ["none", ...FORCED_ROTATION_MODES]);
@@ -47,8 +49,10 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
   let stacks = values.only ? [findStack(outDir, values.only)] : readStackManifest(outDir);
   if (stacks.length === 0)
     throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
-  if (values.slice !== undefined && !values.only) {
-    const { index, slices } = parseSlice(values.slice);
+  const sliceAbove = wholeNumber("slice-above", values["slice-above"]!, 0);
+  // An empty --slice (drift.yml run by hand) is the whole fleet.
+  if (values.slice && !values.only && stacks.length > sliceAbove) {
+    const { index, slices } = parseSlice(values.slice, nowOption("stacks", values.now));
     const inSlice = new Set(
       sliceOf(
         stacks.map((s) => s.name),
@@ -56,10 +60,11 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
         slices,
       ),
     );
+    context.stdout(`slice ${index} of ${slices}: ${inSlice.size} of ${stacks.length} stacks\n`);
     stacks = stacks.filter((s) => inSlice.has(s.name));
   }
   const names = stacks.map((s) => s.name);
-  // Workflows with one job per stack (pull requests, deploy) stop here; the sharded ones (rotation, drift) do not.
+  // A matrix of one job per stack (no --shard-size) stops here; every workflow but a forced rotation shards.
   if (!sharded && names.length > GITHUB_MATRIX_MAX_JOBS) {
     throw new PipelineError(
       `${names.length} stacks, but a GitHub Actions matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} jobs: run them in shards (--shard-size, as rotation.yml does)`,
