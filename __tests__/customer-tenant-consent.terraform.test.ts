@@ -4,15 +4,15 @@
 // customer has removed it (revoking the consent): that stack fails with the tenant and the admin consent link, and the
 // operator notice names both, while the other sites apply. A third site signs in with CI apps of its own (ciIdentity).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
-import { main as expiryCheck } from "../tools/expiry-check";
 import { DEPLOYER_CLIENT_ID } from "../test-support/provider-doubles/fake-entra/directory-store";
 import { removeCiServicePrincipalInPortal } from "../test-support/provider-doubles/fake-entra/portal-actions";
 import { describeWithTerraform, ProviderDoubles, REPO_ROOT } from "../test-support/terraform-harness";
+import { noticeStep } from "../test-support/notice-step";
 
 const T0 = new Date("2026-03-02T08:00:00Z");
 const CONSENTED_TENANT = "1a1a1a1a-1111-4222-8333-444455556666";
@@ -109,34 +109,16 @@ describeWithTerraform("a customer tenant that revoked the CI identity's consent 
           context,
         );
       }
-      const context = contextFor(() => undefined);
-      const collected = join(work, `run-${run}`, "outputs.json");
-      expect(await runPipeline(["collect-outputs", "--dir", outputs, "--out-file", collected], context)).toBe(0);
-      let expiry = "";
-      expiryCheck([collected, "--json", "--now", now.toISOString()], {
-        stdout: (text) => (expiry += text),
-        stderr: () => undefined,
-        readFile: (path) => readFileSync(path, "utf8"),
-      });
-      const expiryFile = join(work, `run-${run}`, "expiry.json");
-      writeFileSync(expiryFile, expiry);
-      const noticeFile = join(work, `run-${run}`, "notice.md");
-      expect(
-        await runPipeline(
-          [
-            "notice",
-            expiryFile,
-            "--out-file",
-            noticeFile,
-            "--results-dir",
-            outputs,
-            "--expected-stacks",
-            JSON.stringify(STACKS),
-          ],
-          context,
-        ),
-      ).toBe(0);
-      runs.push({ exits, logs, notice: readFileSync(noticeFile, "utf8") });
+      const { markdown } = await noticeStep(
+        contextFor(() => undefined),
+        {
+          resultsDir: outputs,
+          runDir: join(work, `run-${run}`),
+          now,
+          expectedStacks: STACKS,
+        },
+      );
+      runs.push({ exits, logs, notice: markdown });
     }
     const log: string[] = [];
     drift.exit = await runPipeline(

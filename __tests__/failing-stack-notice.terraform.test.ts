@@ -4,14 +4,14 @@
 // secret runs out. The notice must say so at every run, with the failure and the secret's expiry read from the last
 // state, and name a stack of the matrix that left no data at all; the healthy site keeps its ordinary notices.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { daysToMinutes } from "../rotation/minutes";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
-import { main as expiryCheck } from "../tools/expiry-check";
 import { describeWithTerraform, ProviderDoubles, REPO_ROOT } from "../test-support/terraform-harness";
+import { noticeStep } from "../test-support/notice-step";
 
 const T0 = new Date("2026-03-02T08:00:00Z");
 const DAY_MS = daysToMinutes(1) * 60_000;
@@ -84,33 +84,13 @@ describeWithTerraform("a stack whose apply fails for months stays in the operato
           ),
         ).toBe(0);
       }
-      const context = contextFor(doubles["miradore-north"]);
-      const collected = join(work, `run-${index}`, "outputs.json");
-      expect(await runPipeline(["collect-outputs", "--dir", outputs, "--out-file", collected], context)).toBe(0);
-      let expiry = "";
-      expiryCheck([collected, "--json", "--now", now.toISOString()], {
-        stdout: (text) => (expiry += text),
-        stderr: () => undefined,
-        readFile: (path) => readFileSync(path, "utf8"),
+      const { markdown, state } = await noticeStep(contextFor(doubles["miradore-north"]), {
+        resultsDir: outputs,
+        runDir: join(work, `run-${index}`),
+        now,
+        expectedStacks: [...STACKS, SILENT_STACK],
       });
-      const expiryFile = join(work, `run-${index}`, "expiry.json");
-      writeFileSync(expiryFile, expiry);
-      const noticeFile = join(work, `run-${index}`, "notice.md");
-      const out: string[] = [];
-      const expected = JSON.stringify([...STACKS, SILENT_STACK]);
-      const noticeArgs = [
-        "notice",
-        expiryFile,
-        "--out-file",
-        noticeFile,
-        "--results-dir",
-        outputs,
-        "--expected-stacks",
-        expected,
-      ];
-      expect(await runPipeline(noticeArgs, { ...context, stdout: (t) => out.push(t) })).toBe(0);
-      const state = /^state=(\w+)$/m.exec(out.join(""))?.[1] ?? "";
-      notices.push({ day, markdown: readFileSync(noticeFile, "utf8"), state });
+      notices.push({ day, markdown, state });
     }
   }, LIMIT_MS);
 

@@ -12,8 +12,8 @@ import { dirname, join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import { parseFleetRecord, type FleetRecord } from "../tools/pipeline/fleet-record";
-import { main as expiryCheck } from "../tools/expiry-check";
 import { describeWithTerraform, ProviderDoubles, REPO_ROOT } from "../test-support/terraform-harness";
+import { noticeStep } from "../test-support/notice-step";
 
 const T0 = new Date("2026-03-02T05:17:00Z");
 const DAY_MS = 86_400_000;
@@ -131,33 +131,19 @@ describeWithTerraform("a sharded fleet applies only what is due, through Terrafo
       ];
       expect(await runPipeline(recordArgs, ctx)).toBe(0);
 
-      const collected = join(dir, "outputs.json");
-      expect(await runPipeline(["collect-outputs", "--dir", results, "--out-file", collected], ctx)).toBe(0);
-      let expiry = "";
-      expiryCheck([collected, "--json", "--now", now], {
-        stdout: (text) => (expiry += text),
-        stderr: () => undefined,
-        readFile: (path) => readFileSync(path, "utf8"),
+      const { markdown } = await noticeStep(ctx, {
+        resultsDir: results,
+        runDir: dir,
+        now: new Date(now),
+        expectedStacks: outputs.stacks!,
       });
-      writeFileSync(join(dir, "expiry.json"), expiry);
-      const noticeArgs = [
-        "notice",
-        join(dir, "expiry.json"),
-        "--out-file",
-        join(dir, "notice.md"),
-        "--results-dir",
-        results,
-        "--expected-stacks",
-        outputs.stacks!,
-      ];
-      expect(await runPipeline(noticeArgs, ctx)).toBe(0);
       days.push({
         day,
         now,
         due: shards.flatMap((s) => s.stacks.split(",")),
         shardCodes,
         record: parseFleetRecord(readFileSync(record, "utf8")).record,
-        notice: readFileSync(join(dir, "notice.md"), "utf8"),
+        notice: markdown,
         summary: readOrUndefined(summary) ?? "",
       });
     }
