@@ -1,49 +1,16 @@
 // Shards and the fleet record, without Terraform: how stacks are grouped, which ones the scheduled run leaves out and
 // what it writes for them, and how a run's results become the next run's record.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
-import type { CommandContext } from "../tools/pipeline/command-context";
 import { parseFleetRecord } from "../tools/pipeline/fleet-record";
 import { shardStacks, sliceOf, slotOf } from "../tools/pipeline/shards";
+import { recordingContext as context, stepOutputs, synthesizedFleet } from "../test-support/pipeline-context";
+
+const fleet = (names: readonly string[]) => synthesizedFleet(names, "fleet-shards-");
 
 const NOW = "2026-05-10T05:17:00Z";
-
-function context(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CommandContext = {
-    env,
-    cwd,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    fetch: () => Promise.reject(new Error("no network in tests")),
-  };
-  return { ctx, out, err };
-}
-
-function fleet(names: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "fleet-shards-"));
-  const manifest: Record<string, { workingDirectory: string }> = {};
-  for (const name of names) {
-    mkdirSync(join(dir, "cdktf.out", "stacks", name), { recursive: true });
-    writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ name }));
-    manifest[name] = { workingDirectory: `stacks/${name}` };
-  }
-  writeFileSync(join(dir, "cdktf.out", "manifest.json"), JSON.stringify({ stacks: manifest }));
-  return dir;
-}
-
-function stepOutputs(file: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
-}
 
 const quietOutputs = {
   next_rotation_date: "2026-06-20T08:00:00Z",

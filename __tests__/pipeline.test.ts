@@ -4,7 +4,6 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
-import type { CommandContext } from "../tools/pipeline/command-context";
 import type { GitHubApi } from "../tools/pipeline/github-api";
 import type { ApplyRecord } from "../tools/pipeline/apply-records";
 import { renderOperatorNotice, parseExpiryReport, type ExpiryStackStatus } from "../tools/pipeline/operator-notice";
@@ -15,21 +14,11 @@ import { publicOutputs } from "../tools/pipeline/public-outputs";
 import { addressesToReplace, currentSlot, slotAddresses } from "../tools/pipeline/rotation-addresses";
 import { syncTrackingIssue } from "../tools/pipeline/tracking-issue";
 import { synthSite } from "../test-support/synth-site";
+import { recordingContext } from "../test-support/pipeline-context";
 
 const SECRET = "abc8Q~not-a-real-secret-but-shaped-like-one";
 
-function context(env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CommandContext = {
-    env,
-    cwd,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    fetch: () => Promise.reject(new Error("no network in tests")),
-  };
-  return { ctx, out, err };
-}
+const context = (env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) => recordingContext(cwd, env);
 
 function outDirWith(stacks: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), "pipeline-out-"));

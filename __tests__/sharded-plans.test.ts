@@ -1,44 +1,13 @@
 // Pull request plans and drift checks in shards, without Terraform: ci:shard-plan with a scripted Terraform, the
 // pull request comments it feeds, the day's slice of ci:stacks, and the drift report over a week of slices.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import { sliceOf } from "../tools/pipeline/shards";
+import { recordingContext as context, stepOutputs, synthesizedFleet } from "../test-support/pipeline-context";
 
-function context(cwd: string, env: NodeJS.ProcessEnv = {}, fetch?: CommandContext["fetch"]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CommandContext = {
-    env,
-    cwd,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    fetch: fetch ?? (() => Promise.reject(new Error("no network in tests"))),
-  };
-  return { ctx, out, err };
-}
-
-function fleet(names: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "sharded-plans-"));
-  const manifest: Record<string, { workingDirectory: string }> = {};
-  for (const name of names) {
-    mkdirSync(join(dir, "cdktf.out", "stacks", name), { recursive: true });
-    writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ name }));
-    manifest[name] = { workingDirectory: `stacks/${name}` };
-  }
-  writeFileSync(join(dir, "cdktf.out", "manifest.json"), JSON.stringify({ stacks: manifest }));
-  return dir;
-}
-
-const stepOutputs = (file: string): Record<string, string> =>
-  Object.fromEntries(
-    readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
+const fleet = (names: readonly string[]) => synthesizedFleet(names, "sharded-plans-");
 
 /** A change to the app's display name, as `terraform show -json` writes it: planned, or found by a refresh. */
 const CHANGE = {

@@ -1,0 +1,41 @@
+// What the pipeline's command tests without Terraform share: a command context that records what is printed, a
+// synthesized fleet of empty stacks (a manifest and a cdk.tf.json each), and the step outputs a command wrote.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CommandContext } from "../tools/pipeline/command-context";
+
+/** A context in `cwd` with exactly `env`; no network unless `fetch` is given. */
+export function recordingContext(
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  fetch: CommandContext["fetch"] = () => Promise.reject(new Error("no network in tests")),
+): { ctx: CommandContext; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = { env, cwd, stdout: (t) => out.push(t), stderr: (t) => err.push(t), fetch };
+  return { ctx, out, err };
+}
+
+/** A new folder with `cdktf.out/` as synthesis leaves it for these stacks (each cdk.tf.json holds only its name). */
+export function synthesizedFleet(names: readonly string[], prefix = "fleet-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const manifest: Record<string, { workingDirectory: string }> = {};
+  for (const name of names) {
+    mkdirSync(join(dir, "cdktf.out", "stacks", name), { recursive: true });
+    writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ name }));
+    manifest[name] = { workingDirectory: `stacks/${name}` };
+  }
+  writeFileSync(join(dir, "cdktf.out", "manifest.json"), JSON.stringify({ stacks: manifest }));
+  return dir;
+}
+
+/** The `name=value` lines a command appended to its GITHUB_OUTPUT file. */
+export function stepOutputs(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}
