@@ -3,7 +3,7 @@
 // run by `cdktf synth` through `npx ts-node main.ts`). Same resources, data, locals and outputs as
 // cdktf.out/stacks/miradore-example/cdk.tf.json; `npm run bench` checks that before it compares timings.
 import { Construct } from "constructs";
-import { App, Fn, LocalBackend, Op, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
+import { App, DataResource, Fn, LocalBackend, Op, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import {
   appRoleAssignment,
   application,
@@ -88,6 +88,10 @@ class MyStack extends TerraformStack {
         rotateWhenChanged: { rotation: rotation.id },
         lifecycle: { createBeforeDestroy: true },
       });
+    // The schedule the secrets are made with, kept in the state (terraform_data), as the template's users write it.
+    new DataResource(this, "secret-schedule", {
+      input: { lifetime_hours: LIFETIME_HOURS, interval_hours: INTERVAL_HOURS, handoff_hours: HANDOFF_HOURS },
+    });
     const passwordA = password("A", rotationA);
     const passwordB = password("B", rotationB);
 
