@@ -85,3 +85,14 @@ test("a stack is swept on its day of the sweep, and only then", () => {
 test("a rotation just outside the margin waits for a later run", () => {
   expect(selectDue(withOutputs({ next_rotation_date: "2026-05-12T05:18:00Z" }), OPTIONS).due).toBe(false);
 });
+
+test("with sign-in logs on, a pending handoff is due every day (its logs close it early); without, it waits", () => {
+  const pending = withOutputs({ handoff_deadline: "2026-05-20T08:00:00Z" });
+  expect(selectDue(pending, OPTIONS).due).toBe(false);
+  expect(selectDue(pending, { ...OPTIONS, watchHandoffs: true })).toEqual({
+    due: true,
+    reason: "a handoff is pending until 2026-05-20T08:00Z: its sign-in logs show when Miradore switches",
+  });
+  // A handoff that is over is not watched.
+  expect(selectDue(QUIET, { ...OPTIONS, watchHandoffs: true }).due).toBe(false);
+});

@@ -294,6 +294,10 @@ test.each([
   [["stacks", "--shard-size", "0"], '--shard-size is "0", but must be a whole number of at least 1'],
   [["stacks", "--shard-size", "5", "--record", "record.json"], "--record needs --skipped-dir"],
   [["stacks", "--shard-size", "5", "--slice", "7/7"], '--slice is "7/7", but must be <index>/<count>'],
+  [
+    ["stacks", "--shard-size", "5", "--record", "r.json", "--skipped-dir", "s", "--sign-ins", "true"],
+    'stacks: --sign-ins is "true", but must be "on" (read the sign-in logs) or empty (off)',
+  ],
   [["fleet-record", "--out-file", "x.json"], "fleet-record: --results-dir is missing"],
   [
     ["fleet-record", "--results-dir", "r", "--out-file", "x.json", "--expected-stacks", "miradore-a"],

@@ -376,6 +376,8 @@ test("the scheduled rotation applies only due stacks, in shards from ci:stacks, 
   const stacksRun = jobs.stacks!.steps.find((s) => s.id === "stacks")!.run!;
   expect(stacksRun).toMatch(/--shard-size \d+/);
   expect(stacksRun).toContain('--record "$RUNNER_TEMP/fleet-record.json"');
+  // With sign-in logs on, pending handoffs are due daily, so their logs are read.
+  expect(stacksRun).toContain('--sign-ins "$SIGN_IN_LOGS"');
   const shardRun = jobs.shard!.steps.find((s) => PREBUILT.exec(s.run?.trim() ?? "")?.[2] === "shard")!;
   expect(shardRun.env).toEqual({
     TF_PLUGIN_CACHE_DIR: "${{ runner.temp }}/terraform-plugins",

@@ -32,6 +32,12 @@ export interface DueSelectionOptions {
   readonly sweepSlot?: number;
   /** sha256 of the stack's cdk.tf.json synthesized now. */
   readonly configHash: string;
+  /**
+   * Sign-in logs are on (README "Sign-in logs"): a stack whose handoff is pending is due every day, so the run reads
+   * its logs and the notice closes the handoff as soon as Miradore signs in with the new secret.
+   * @default false
+   */
+  readonly watchHandoffs?: boolean;
 }
 
 export type DueDecision = { readonly due: boolean; readonly reason: string };
@@ -71,6 +77,8 @@ export function selectDue(record: StackRunRecord | undefined, options: DueSelect
   // (a held rotation, the notice's state) changes, so the run reads the state again.
   if (handoff > lastApplied && handoff <= horizon)
     return due(`a handoff ends ${isoMinute(handoff)}, before the next run`);
+  if (options.watchHandoffs && handoff > now)
+    return due(`a handoff is pending until ${isoMinute(handoff)}: its sign-in logs show when Miradore switches`);
   const currentEnd = parseRfc3339(outputs[EXPIRY_OUTPUTS.currentEnd]);
   if (currentEnd === undefined) return due(`the record has no readable ${EXPIRY_OUTPUTS.currentEnd}`);
   if (currentEnd <= horizon) return due(`the current secret expires ${isoMinute(currentEnd)}, before the next run`);

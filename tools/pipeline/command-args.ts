@@ -37,6 +37,18 @@ export function required(
 }
 
 /** One of `allowed`, or a PipelineError naming the option, the value and the choices. */
+/**
+ * A switch a workflow sets from a repository variable: "on", or empty for off (what `${{ … && 'on' || '' }}` gives),
+ * so the step's command line is the same either way.
+ */
+export function onOrEmpty(command: string, name: string, value: string | undefined, what: string): boolean {
+  if (value === undefined || value === "") return false;
+  if (value === "on") return true;
+  throw new PipelineError(
+    `${command}: --${name} is ${JSON.stringify(value)}, but must be "on" (${what}) or empty (off)`,
+  );
+}
+
 export function oneOf<T extends string>(command: string, name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new PipelineError(

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ApplyRecord, readApplyRecords } from "../apply-records";
 import { type CommandContext, PipelineError } from "../command-context";
-import { parseCommandArgs, required, writeTextFile } from "../command-args";
+import { onOrEmpty, parseCommandArgs, required, writeTextFile } from "../command-args";
 import { appendStepSummary } from "../github-output";
 import { publicOutputs } from "../public-outputs";
 import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
@@ -32,11 +32,7 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     /** "on": read each stack's sign-in logs before its apply (README "Sign-in logs"), as ci:sign-ins does; "": off. */
     "sign-ins": { type: "string", default: "" },
   });
-  const signIns = values["sign-ins"]!;
-  if (signIns !== "on" && signIns !== "")
-    throw new PipelineError(
-      `shard: --sign-ins is ${JSON.stringify(signIns)}, but must be "on" (read the sign-in logs) or empty (off)`,
-    );
+  const signIns = onOrEmpty("shard", "sign-ins", values["sign-ins"], "read the sign-in logs");
   const parallel = values.parallel!;
   if (!/^\d{1,3}$/.test(parallel) || Number(parallel) < 1)
     throw new PipelineError(
@@ -89,7 +85,7 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     try {
       await init(stack.dir);
       try {
-        inUse = signIns === "on" ? await observeBeforeApply(log, stack) : undefined;
+        inUse = signIns ? await observeBeforeApply(log, stack) : undefined;
         ready = true;
       } catch (error) {
         if (!(error instanceof PipelineError)) throw error;

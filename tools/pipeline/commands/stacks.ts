@@ -4,7 +4,7 @@
 // With --slice (the drift run; `today/7`: the day's seventh), only that slice of a fleet of more than --slice-above.
 import { resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
-import { oneOf, parseCommandArgs } from "../command-args";
+import { oneOf, onOrEmpty, parseCommandArgs } from "../command-args";
 import { FORCED_ROTATION_MODES } from "../rotation-addresses";
 import { appendStepSummary, setStepOutputs } from "../github-output";
 import { parseFleetRecord, readFleetRecordFile } from "../fleet-record";
@@ -36,6 +36,8 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     /** --slice only when the fleet has more stacks than this: a small fleet is checked whole every day. */
     "slice-above": { type: "string", default: "0" },
     now: { type: "string" },
+    /** "on": sign-in logs are read (README "Sign-in logs"), so a pending handoff makes a stack due; "": off. */
+    "sign-ins": { type: "string", default: "" },
   });
   const rotation = oneOf("stacks", "rotation", values.rotation ?? "none", ["none", ...FORCED_ROTATION_MODES]);
   if (rotation !== "none" && !values.only) {
@@ -84,6 +86,7 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
       nextRunAt: new Date(now.getTime() + wholeNumber("next-run-hours", values["next-run-hours"]!, 0) * HOUR_MS),
       marginHours: wholeNumber("margin-hours", values["margin-hours"]!, 0),
       sweepDays: wholeNumber("sweep-days", values["sweep-days"]!, 1),
+      watchHandoffs: onOrEmpty("stacks", "sign-ins", values["sign-ins"], "read the sign-in logs"),
     });
     for (const choice of choices) {
       context.stdout(`${choice.stack.name}: ${choice.due ? "due" : "not due"}: ${choice.reason}\n`);
