@@ -3,7 +3,6 @@
 // notice). The fake directory knows which tenants have the CI identity's service principal. On the second run one
 // customer has removed it (revoking the consent): that stack fails with the tenant and the admin consent link, and the
 // operator notice names both, while the other sites apply. A third site signs in with CI apps of its own (ciIdentity).
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +10,7 @@ import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import { DEPLOYER_CLIENT_ID } from "../test-support/provider-doubles/fake-entra/directory-store";
 import { removeCiServicePrincipalInPortal } from "../test-support/provider-doubles/fake-entra/portal-actions";
-import { describeWithTerraform, ProviderDoubles, REPO_ROOT } from "../test-support/terraform-harness";
+import { describeWithTerraform, ProviderDoubles, synthesizeWithNpm } from "../test-support/terraform-harness";
 import { noticeStep } from "../test-support/notice-step";
 
 const T0 = new Date("2026-03-02T08:00:00Z");
@@ -45,16 +44,7 @@ describeWithTerraform("a customer tenant that revoked the CI identity's consent 
         "",
       ].join("\n"),
     );
-    execFileSync("npm", ["run", "--silent", "synth"], {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        MIRADORE_CONFIG: join(work, "miradore.config.yaml"),
-        CDKTF_OUTDIR: join(work, "cdktf.out"),
-      },
-      stdio: "ignore",
-    });
+    synthesizeWithNpm(join(work, "miradore.config.yaml"), join(work, "cdktf.out"));
     doubles = await ProviderDoubles.start({ now: T0 });
     // The customer of gamma made its own CI apps: only their service principals may sign in to its tenant.
     doubles.changeTenant((doc) => {

@@ -5,14 +5,13 @@
 // its shard fails while the other stack in it still runs. Every rotation must happen at the first run after it falls
 // due, every new secret must be in that day's notice, and most stacks must be left alone on most days. The same
 // selection over 1000 sites, without Terraform, is fleet-rehearsal.test.ts.
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import { parseFleetRecord, type FleetRecord } from "../tools/pipeline/fleet-record";
-import { describeWithTerraform, ProviderDoubles, REPO_ROOT } from "../test-support/terraform-harness";
+import { describeWithTerraform, ProviderDoubles, synthesizeWithNpm } from "../test-support/terraform-harness";
 import { noticeStep } from "../test-support/notice-step";
 
 const T0 = new Date("2026-03-02T05:17:00Z");
@@ -50,16 +49,7 @@ describeWithTerraform("a sharded fleet applies only what is due, through Terrafo
         `  - name: east\n    displayName: Miradore east\n    tenantId: 1a1a1a1a-1111-4222-8333-444455556666\n${quick}` +
         `  - name: west\n    displayName: Miradore west\n    tenantId: 3c3c3c3c-1111-4222-8333-444455556666\n${quick}`,
     );
-    execFileSync("npm", ["run", "--silent", "synth"], {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        MIRADORE_CONFIG: join(work, "miradore.config.yaml"),
-        CDKTF_OUTDIR: join(work, "cdktf.out"),
-      },
-      stdio: "ignore",
-    });
+    synthesizeWithNpm(join(work, "miradore.config.yaml"), join(work, "cdktf.out"));
     doubles = await ProviderDoubles.start({ now: T0 });
     const outDir = join(work, "cdktf.out");
     const record = join(work, "fleet-record.json");

@@ -2,7 +2,7 @@
 // synthesized stack (cdktf.out/stacks/<name>/cdk.tf.json) into a temporary workspace, run init / validate / plan /
 // apply / show / output / destroy there, and hand back the parsed JSON. The fake directory behind the doubles is a
 // folder tests can read and change, with a clock they set.
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -29,6 +29,15 @@ import { describeWhenAvailable } from "./required-in-ci";
 import { assertTerraformLane } from "./test-lanes";
 
 export const REPO_ROOT = resolve(__dirname, "..");
+
+/** `npm run synth` of the configuration file `config` into `outDir`, with only what a user's shell would have. */
+export function synthesizeWithNpm(config: string, outDir: string): void {
+  execFileSync("npm", ["run", "--silent", "synth"], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, MIRADORE_CONFIG: config, CDKTF_OUTDIR: outDir },
+    stdio: "ignore",
+  });
+}
 
 // ---- is Terraform here? ----
 
