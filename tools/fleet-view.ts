@@ -12,7 +12,8 @@ import { runCli } from "./cli/run-cli";
 import { fleetEntries } from "./fleet-view/fleet-entry";
 import { type LastRun, lastRuns, renderLastRuns } from "./fleet-view/last-runs";
 import { observedKeys } from "./fleet-view/observed-keys";
-import { parseFleetRecord, readFleetRecordFile } from "./pipeline/fleet-record";
+import { readRecordFile } from "./pipeline/cached-record";
+import { parseFleetRecord } from "./pipeline/fleet-record";
 import { renderFleetView } from "./fleet-view/render-fleet-view";
 
 const USAGE =
@@ -48,7 +49,7 @@ function main(argv: readonly string[]): number {
     );
     let runs: LastRun[] | undefined;
     if (values.record !== undefined) {
-      const text = readFleetRecordFile(values.record);
+      const text = readRecordFile(values.record);
       const { record, problem } = parseFleetRecord(text);
       if (problem && text !== undefined) {
         process.stderr.write(`fleet: ${values.record}: ${problem.replace(/: every stack is applied$/, "")}\n`);

@@ -6,11 +6,11 @@
 // Where it lives between runs: the GitHub Actions cache of the default branch (drift.yml), one new entry per run,
 // restored by prefix, as the fleet record (README, "Many sites").
 import { z } from "zod";
+import { parseCachedRecord, recordStackName } from "./cached-record";
 import type { StackDrift } from "./drift-report";
 
 export const DRIFT_RECORD_VERSION = 1;
 
-const stackName = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
 const entrySchema = z.strictObject({
   checkedAt: z.string().datetime({ offset: true }),
   // Bounded so a tampered cache entry cannot exhaust memory; far above a review's or report's size.
@@ -19,30 +19,14 @@ const entrySchema = z.strictObject({
 });
 const driftRecordSchema = z.strictObject({
   version: z.literal(DRIFT_RECORD_VERSION),
-  stacks: z.record(stackName, entrySchema),
+  stacks: z.record(recordStackName, entrySchema),
 });
 export type DriftRecord = z.infer<typeof driftRecordSchema>;
 type DriftEntry = z.infer<typeof entrySchema>;
 
 /** The record, or an empty one with the reason it was not usable (then every stack counts as not yet checked). */
 export function parseDriftRecord(text: string | undefined): { record: DriftRecord; problem?: string } {
-  const empty: DriftRecord = { version: DRIFT_RECORD_VERSION, stacks: {} };
-  if (text === undefined) return { record: empty, problem: "there is no drift record yet" };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { record: empty, problem: "the drift record is not JSON" };
-  }
-  const parsed = driftRecordSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return {
-      record: empty,
-      problem: `the drift record is not usable (${issue.path.join(".") || "(root)"}: ${issue.message})`,
-    };
-  }
-  return { record: parsed.data };
+  return parseCachedRecord(text, driftRecordSchema, { version: DRIFT_RECORD_VERSION, stacks: {} }, "the drift record");
 }
 
 /** What the fleet looks like after this run's checks. */

@@ -11,11 +11,11 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { StackRunRecord } from "../../rotation/due-selection";
 import type { ApplyRecord } from "./apply-records";
+import { parseCachedRecord, recordStackName } from "./cached-record";
 import type { SynthesizedStack } from "./stack-manifest";
 
 export const FLEET_RECORD_VERSION = 1;
 
-const stackName = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
 const stackRecordSchema = z.strictObject({
   outputs: z.record(z.string(), z.unknown()).optional(),
   lastResult: z.enum(["applied", "unchanged", "held", "failed", "missing"]).optional(),
@@ -30,7 +30,7 @@ const stackRecordSchema = z.strictObject({
 const fleetRecordSchema = z.strictObject({
   version: z.literal(FLEET_RECORD_VERSION),
   writtenAt: z.string().datetime({ offset: true }),
-  stacks: z.record(stackName, stackRecordSchema),
+  stacks: z.record(recordStackName, stackRecordSchema),
 });
 
 export type FleetStackRecord = z.infer<typeof stackRecordSchema> & StackRunRecord;
@@ -39,32 +39,7 @@ export type FleetRecord = z.infer<typeof fleetRecordSchema>;
 /** The record, or an empty one with the reason it was not usable (a missing file is not a problem, only a fact). */
 export function parseFleetRecord(text: string | undefined): { record: FleetRecord; problem?: string } {
   const empty: FleetRecord = { version: FLEET_RECORD_VERSION, writtenAt: new Date(0).toISOString(), stacks: {} };
-  if (text === undefined) return { record: empty, problem: "there is no fleet record yet: every stack is applied" };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { record: empty, problem: "the fleet record is not JSON: every stack is applied" };
-  }
-  const parsed = fleetRecordSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return {
-      record: empty,
-      problem: `the fleet record is not usable (${issue.path.join(".") || "(root)"}: ${issue.message}): every stack is applied`,
-    };
-  }
-  return { record: parsed.data };
-}
-
-/** The record file's text, or undefined when there is none. */
-export function readFleetRecordFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  return parseCachedRecord(text, fleetRecordSchema, empty, "the fleet record", ": every stack is applied");
 }
 
 /** sha256 of the stack's synthesized cdk.tf.json: a change of configuration, provider or construct changes it. */

@@ -12,7 +12,7 @@ import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, readTextFile, required, writeTextFile } from "../command-args";
 import { renderDriftReport } from "../drift-report";
 import { parseDriftRecord, updateDriftRecord } from "../drift-record";
-import { readFleetRecordFile } from "../fleet-record";
+import { readRecordFile } from "../cached-record";
 import { outDirOf, readStackManifest } from "../stack-manifest";
 import { CHECKED_SUFFIX } from "../checked-stacks";
 import { setStepOutputs } from "../github-output";
@@ -94,7 +94,7 @@ function reportWithRecord(
   outFile: string,
 ): number {
   const fleet = readStackManifest(outDirOf(context, outDir)).map((s) => s.name);
-  const { record, problem } = parseDriftRecord(readFleetRecordFile(recordFile));
+  const { record, problem } = parseDriftRecord(readRecordFile(recordFile));
   if (problem) context.stdout(`${problem}: stacks not checked in this run count as never checked\n`);
   const checked = new Map(
     [...byStack.values()]

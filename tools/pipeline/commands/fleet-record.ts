@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import { readApplyRecords, RESULT_FILE_SUFFIX } from "../apply-records";
 import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, readTextFile, required, writeTextFile } from "../command-args";
-import { parseFleetRecord, readFleetRecordFile, type RunOfStack, updateFleetRecord } from "../fleet-record";
+import { readRecordFile } from "../cached-record";
+import { parseFleetRecord, type RunOfStack, updateFleetRecord } from "../fleet-record";
 import { mergeOutputs } from "../public-outputs";
 import { outDirOf, readStackManifest } from "../stack-manifest";
 import { nowOption } from "./apply";
@@ -26,7 +27,7 @@ export async function fleetRecordCommand(argv: readonly string[], context: Comma
   const resultsDir = resolve(context.cwd, required("fleet-record", "results-dir", values["results-dir"]));
   const outFile = required("fleet-record", "out-file", values["out-file"]);
   const { record: before, problem } = parseFleetRecord(
-    values.record === undefined ? undefined : readFleetRecordFile(resolve(context.cwd, values.record)),
+    values.record === undefined ? undefined : readRecordFile(resolve(context.cwd, values.record)),
   );
   if (problem && values.record !== undefined) context.stdout(`${problem}\n`);
   const synthesized = readStackManifest(outDirOf(context, values["out-dir"]));

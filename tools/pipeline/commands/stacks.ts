@@ -7,7 +7,8 @@ import { type CommandContext, PipelineError } from "../command-context";
 import { oneOf, onOrEmpty, parseCommandArgs } from "../command-args";
 import { FORCED_ROTATION_MODES } from "../rotation-addresses";
 import { appendStepSummary, setStepOutputs } from "../github-output";
-import { parseFleetRecord, readFleetRecordFile } from "../fleet-record";
+import { readRecordFile } from "../cached-record";
+import { parseFleetRecord } from "../fleet-record";
 import { chooseStacks, writeNotDueFiles } from "../select-due-stacks";
 import { DEFAULT_SHARD_SIZE, parseSlice, shardStacks, sliceOf } from "../shards";
 import { findStack, GITHUB_MATRIX_MAX_JOBS, outDirOf, readStackManifest } from "../stack-manifest";
@@ -79,7 +80,7 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     const skippedDir = values["skipped-dir"];
     if (!skippedDir) throw new PipelineError("stacks: --record needs --skipped-dir, where stacks not due are written");
     const now = nowOption("stacks", values.now) ?? new Date();
-    const { record, problem } = parseFleetRecord(readFleetRecordFile(resolve(context.cwd, values.record)));
+    const { record, problem } = parseFleetRecord(readRecordFile(resolve(context.cwd, values.record)));
     if (problem) context.stdout(`${problem}\n`);
     const choices = chooseStacks(stacks, record, {
       now,
