@@ -1,7 +1,28 @@
 // How a shard job runs its stacks side by side (ci:shard applies them, ci:shard-plan plans them): at most `parallel`
 // at a time, Terraform inits one at a time, and every line of output prefixed by its stack's name.
-import type { CommandContext } from "./command-context";
+import { type CommandContext, PipelineError } from "./command-context";
+import { required } from "./command-args";
+import { findStack, type SynthesizedStack } from "./stack-manifest";
 import { terraformInit, type TerraformInitOptions } from "./terraform-cli";
+
+/** `--parallel`: how many stacks at once, a whole number of at least 1. */
+export function parallelOption(command: string, text: string): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) < 1)
+    throw new PipelineError(
+      `${command}: --parallel is ${JSON.stringify(text)}, but must be a whole number of at least 1`,
+    );
+  return Number(text);
+}
+
+/** `--stacks a,b,c`: the shard's stacks in `outDir`, each once (a stack named twice would run twice at once). */
+export function shardStacksOption(command: string, text: string | undefined, outDir: string): SynthesizedStack[] {
+  const names = new Set(
+    required(command, "stacks", text)
+      .split(",")
+      .map((name) => name.trim()),
+  );
+  return [...names].map((name) => findStack(outDir, name));
+}
 
 /** Runs `run` for every item, at most `parallel` at once; resolves when all have ended. */
 export async function runInParallel<T>(items: readonly T[], parallel: number, run: (item: T) => Promise<void>) {

@@ -11,8 +11,8 @@ import { CHECKED_SUFFIX, type CheckedStack } from "../checked-stacks";
 import { type CommandContext, PipelineError } from "../command-context";
 import { parseCommandArgs, required, writeTextFile } from "../command-args";
 import { appendStepSummary } from "../github-output";
-import { initOneAtATime, prefixed, runInParallel } from "../shard-workers";
-import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
+import { initOneAtATime, parallelOption, prefixed, runInParallel, shardStacksOption } from "../shard-workers";
+import { outDirOf, type SynthesizedStack } from "../stack-manifest";
 import { escapeMarkdown } from "../../plan-review/markdown";
 import { PlanInputError, renderPlanReview } from "../../plan-review/index";
 import { CREDENTIALS_SUFFIX } from "./drift-report";
@@ -28,21 +28,9 @@ export async function shardPlanCommand(argv: readonly string[], context: Command
     "refresh-only": { type: "boolean", default: false },
     credentials: { type: "boolean", default: false },
   });
-  const parallel = values.parallel!;
-  if (!/^\d{1,3}$/.test(parallel) || Number(parallel) < 1)
-    throw new PipelineError(
-      `shard-plan: --parallel is ${JSON.stringify(parallel)}, but must be a whole number of at least 1`,
-    );
+  const parallel = parallelOption("shard-plan", values.parallel!);
   const refreshOnly = values["refresh-only"] === true;
-  const outDir = outDirOf(context, values["out-dir"]);
-  const names = [
-    ...new Set(
-      required("shard-plan", "stacks", values.stacks)
-        .split(",")
-        .map((name) => name.trim()),
-    ),
-  ];
-  const stacks = names.map((name) => findStack(outDir, name));
+  const stacks = shardStacksOption("shard-plan", values.stacks, outDirOf(context, values["out-dir"]));
   const reviewsDir = resolve(context.cwd, required("shard-plan", "reviews-dir", values["reviews-dir"]));
   const init = initOneAtATime(context, { readOnly: true });
   const failures = new Map<string, string>();
@@ -71,7 +59,7 @@ export async function shardPlanCommand(argv: readonly string[], context: Command
       log.stderr(`${error.message}\n`);
     }
   };
-  await runInParallel(stacks, Number(parallel), runOne);
+  await runInParallel(stacks, parallel, runOne);
 
   const resultOf = (name: string) => {
     if (failures.has(name)) return "failed";

@@ -10,8 +10,8 @@ import { type CommandContext, PipelineError } from "../command-context";
 import { onOrEmpty, parseCommandArgs, required, writeTextFile } from "../command-args";
 import { appendStepSummary } from "../github-output";
 import { publicOutputs } from "../public-outputs";
-import { findStack, outDirOf, type SynthesizedStack } from "../stack-manifest";
-import { initOneAtATime, prefixed, runInParallel } from "../shard-workers";
+import { outDirOf, type SynthesizedStack } from "../stack-manifest";
+import { initOneAtATime, parallelOption, prefixed, runInParallel, shardStacksOption } from "../shard-workers";
 import { runTerraform } from "../terraform-cli";
 import { escapeMarkdown } from "../../plan-review/markdown";
 import { inUseFromFile } from "../../sign-in-logs/guard-sign-ins";
@@ -33,21 +33,8 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     "sign-ins": { type: "string", default: "" },
   });
   const signIns = onOrEmpty("shard", "sign-ins", values["sign-ins"], "read the sign-in logs");
-  const parallel = values.parallel!;
-  if (!/^\d{1,3}$/.test(parallel) || Number(parallel) < 1)
-    throw new PipelineError(
-      `shard: --parallel is ${JSON.stringify(parallel)}, but must be a whole number of at least 1`,
-    );
-  const outDir = outDirOf(context, values["out-dir"]);
-  // A stack named twice would run twice at once against one state: once is enough.
-  const names = [
-    ...new Set(
-      required("shard", "stacks", values.stacks)
-        .split(",")
-        .map((name) => name.trim()),
-    ),
-  ];
-  const stacks = names.map((name) => findStack(outDir, name));
+  const parallel = parallelOption("shard", values.parallel!);
+  const stacks = shardStacksOption("shard", values.stacks, outDirOf(context, values["out-dir"]));
   const resultsDir = resolve(context.cwd, required("shard", "results-dir", values["results-dir"]));
   const now = nowOption("shard", values.now);
   // Terraform needs the shared plugin cache's folder to exist.
@@ -114,7 +101,7 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
     }
   };
 
-  await runInParallel(stacks, Number(parallel), runOne);
+  await runInParallel(stacks, parallel, runOne);
 
   const records = readApplyRecords(context, resultsDir);
   const rows = stacks.map((s) => records.get(s.name));
