@@ -117,6 +117,13 @@ exit 9
     expect(readFileSync(join(dir, "modes"), "utf8").trim().split("\n")).toEqual(["refresh-only", "refresh-only"]);
   });
 
+  test("makes the shared plugin cache's folder, which Terraform would not make and without which it caches nothing", async () => {
+    const { dir, ctx } = setUp();
+    ctx.env.TF_PLUGIN_CACHE_DIR = "plugins";
+    await runPipeline(["shard-plan", "--stacks", "miradore-a", "--reviews-dir", "reviews"], ctx);
+    expect(existsSync(join(dir, "plugins"))).toBe(true);
+  });
+
   test("ci:comment --reviews-dir posts the changed stacks' reviews and skips the unchanged ones", async () => {
     const { dir, ctx } = setUp();
     await runPipeline(["shard-plan", "--stacks", names.join(","), "--reviews-dir", "reviews"], ctx);

@@ -1,5 +1,7 @@
 // How a shard job runs its stacks side by side (ci:shard applies them, ci:shard-plan plans them): at most `parallel`
 // at a time, Terraform inits one at a time, and every line of output prefixed by its stack's name.
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { type CommandContext, PipelineError } from "./command-context";
 import { required } from "./command-args";
 import { findStack, type SynthesizedStack } from "./stack-manifest";
@@ -38,6 +40,10 @@ export async function runInParallel<T>(items: readonly T[], parallel: number, ru
  * for concurrent installs (hashicorp/terraform#31964), while plans and applies may run side by side.
  */
 export function initOneAtATime(context: CommandContext, options: TerraformInitOptions = {}) {
+  // Terraform does not create the plugin cache folder, and caches nothing without it (CLI configuration docs,
+  // plugin_cache_dir): made here, for every shard command.
+  const pluginCache = context.env.TF_PLUGIN_CACHE_DIR;
+  if (pluginCache) mkdirSync(resolve(context.cwd, pluginCache), { recursive: true });
   let turn = Promise.resolve();
   return (dir: string): Promise<void> => {
     const run = turn.then(() => terraformInit(context, dir, options));

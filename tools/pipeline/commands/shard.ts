@@ -3,7 +3,6 @@
 // reason and the others go on; the command exits 1 at the end when any failed. Every stack leaves
 // `<stack>.result.json` and, when its state can be read, `<stack>.json` in --results-dir: the files the notice and
 // ci:fleet-record read, as one job per stack left them.
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ApplyRecord, readApplyRecords } from "../apply-records";
 import { type CommandContext, PipelineError } from "../command-context";
@@ -37,10 +36,6 @@ export async function shardCommand(argv: readonly string[], context: CommandCont
   const stacks = shardStacksOption("shard", values.stacks, outDirOf(context, values["out-dir"]));
   const resultsDir = resolve(context.cwd, required("shard", "results-dir", values["results-dir"]));
   const now = nowOption("shard", values.now);
-  // Terraform needs the shared plugin cache's folder to exist.
-  const pluginCache = context.env.TF_PLUGIN_CACHE_DIR;
-  if (pluginCache) mkdirSync(resolve(context.cwd, pluginCache), { recursive: true });
-
   const init = initOneAtATime(context);
 
   /** The stack's sign-ins, beside its result for the notice; the guard then protects a secret Miradore still uses. */
