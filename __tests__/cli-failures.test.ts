@@ -36,6 +36,7 @@ beforeAll(async () => {
       "fleet-view": "tools/fleet-view.ts",
       bench: "tools/bench.ts",
       sandbox: "tools/sandbox.ts",
+      "fleet-rehearsal": "tools/fleet-rehearsal.ts",
     },
     { bundleDependencies: false },
   );
@@ -54,6 +55,7 @@ const ALL_COMMANDS = [
   "fleet-view",
   "bench",
   "sandbox",
+  "fleet-rehearsal",
 ] as const;
 
 function run(
@@ -253,6 +255,18 @@ test("sandbox: an unknown option exits 2 with the usage", () => {
   expect(result.stderr).toMatch(/^sandbox: Unknown option '--kep'.*\nusage: npm run sandbox \[-- --keep\]/);
 });
 
+test("rehearse:fleet: a bad --sites exits 2 with its usage, and nothing else runs: the commands it bundles stay imported", () => {
+  // It bundles the pipeline's and the expiry check's command files; each once ran its own main as well, since in a
+  // bundle every file's `require.main === module`.
+  const result = run("fleet-rehearsal", ["--sites", "x"]);
+  expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: "" });
+  expect(result.stderr).toBe(
+    'rehearse:fleet: --sites is "x", but must be a whole number of at least 2\n' +
+      "usage: npm run rehearse:fleet [-- --sites N] [--days N] [--parallel N] [--shard-size N] [--out FILE]\n" +
+      "  defaults: 1000 sites, 91 days, 4 stacks at once, shards of 50\n",
+  );
+});
+
 test("--debug, or MIRADORE_DEBUG=1, adds the stack trace (and the command still fails)", () => {
   const env = { MIRADORE_CONFIG: "bad.yaml" };
   configFile("bad.yaml", "sites: [{name: example, tenantId: contoso}]\n");
@@ -278,7 +292,12 @@ describe("the Node.js version", () => {
     writeFileSync(preload, 'Object.defineProperty(process, "version", { value: "v18.19.0" });\n');
     for (const command of ALL_COMMANDS) {
       const result = run(command, [], { MIRADORE_CONFIG: "bad.yaml" }, { nodeArgs: ["--require", preload] });
-      const name = command === "fleet-view" ? "fleet" : command === "bootstrap" ? "bootstrap:synth" : command;
+      const npmNames: Partial<Record<(typeof ALL_COMMANDS)[number], string>> = {
+        "fleet-view": "fleet",
+        bootstrap: "bootstrap:synth",
+        "fleet-rehearsal": "rehearse:fleet",
+      };
+      const name = npmNames[command] ?? command;
       expect({ command, status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
         command,
         status: 1,

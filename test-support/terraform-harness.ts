@@ -98,6 +98,13 @@ export interface ProviderDoublesOptions {
    * @default MIRADORE_SCHEMAS_DIR, else the repository's copies in test-support/fixtures/provider-schemas
    */
   readonly schemasDir?: string;
+  /**
+   * Serve this existing fake directory (another ProviderDoubles' `directoryRoot`) instead of a new one: several
+   * processes over one directory let Terraform runs for different tenants run at once (ProviderDoublesPool).
+   * stop() leaves it in place.
+   * @default a new directory, deleted by stop()
+   */
+  readonly directoryRoot?: string;
 }
 
 /** How long stop() lets the doubles' process exit on its own before killing it (it normally takes milliseconds). */
@@ -120,7 +127,7 @@ export class ProviderDoubles {
     assertTerraformLane("ProviderDoubles.start()");
     const mode = options.mode ?? "reattach";
     const tempRoot = mkdtempSync(join(tmpdir(), "tf-doubles-"));
-    const directoryRoot = join(tempRoot, "entra");
+    const directoryRoot = options.directoryRoot ?? join(tempRoot, "entra");
     mkdirSync(directoryRoot, { recursive: true });
     if (options.now) writeClock(directoryRoot, options.now);
     const { serveScript } = await bundleDoubles(REPO_ROOT);

@@ -26,7 +26,7 @@ import { renderBenchTables } from "./bench/render-bench-table";
 import { runTimed, Sample } from "./bench/run-timed";
 import { shapeDifferences, stackShape } from "./bench/stack-shape";
 import { prepareTemplateBaseline } from "./bench/template-baseline";
-import { CliError, runCli } from "./cli/run-cli";
+import { CliError, runCli, startedAsCommand } from "./cli/run-cli";
 
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -173,7 +173,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 // Whatever stops the benchmark (a case that fails to run, the template baseline that cannot be prepared) is reported
 // in one line; --debug shows where.
-if (require.main === module)
+if (startedAsCommand("bench"))
   void runCli("bench", async (argv) => {
     try {
       return await main(argv);

@@ -19,7 +19,7 @@ import {
   parseRfc3339,
 } from "../rotation/expiry-status";
 import { OutputsInputError, parseOutputsFile, type StackOutputs } from "../rotation/terraform-outputs-file";
-import { runCli } from "./cli/run-cli";
+import { runCli, startedAsCommand } from "./cli/run-cli";
 import { describeObservedUse, judgeObservation, type ObservedSecretUse } from "./sign-in-logs/observed-status";
 import { parseObservation, SIGN_INS_FILE_SUFFIX, type SignInObservation } from "./sign-in-logs/sign-in-observation";
 
@@ -168,4 +168,4 @@ function fail(io: CommandIo, json: boolean, message: string, usage = false): num
   return EXPIRY_EXIT_CODES.badInput;
 }
 
-if (require.main === module) void runCli("expiry-check", (argv) => main(argv));
+if (startedAsCommand("expiry-check")) void runCli("expiry-check", (argv) => main(argv));

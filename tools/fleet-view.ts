@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/config-error";
 import { loadConfig } from "../config/load-config";
-import { runCli } from "./cli/run-cli";
+import { runCli, startedAsCommand } from "./cli/run-cli";
 import { fleetEntries } from "./fleet-view/fleet-entry";
 import { type LastRun, lastRuns, renderLastRuns } from "./fleet-view/last-runs";
 import { observedKeys } from "./fleet-view/observed-keys";
@@ -74,4 +74,4 @@ function main(argv: readonly string[]): number {
   }
 }
 
-if (require.main === module) void runCli("fleet", main);
+if (startedAsCommand("fleet-view")) void runCli("fleet", main);

@@ -2,7 +2,7 @@
 //   pipeline <stacks|plan|apply|shard|shard-plan|force-rotate|outputs|collect-outputs|comment|notice|credentials|drift-report|issue|fork-notice|fleet-record|sign-ins> [options]
 // Exit code 0 on success, 1 with one line on stderr when a step fails, 2 for an unknown command. Nothing printed is
 // ever a secret. --debug (or MIRADORE_DEBUG=1) adds the stack trace of an unexpected error.
-import { runCli } from "./cli/run-cli";
+import { runCli, startedAsCommand } from "./cli/run-cli";
 import { type CommandContext, PipelineError, processContext } from "./pipeline/command-context";
 import { applyCommand } from "./pipeline/commands/apply";
 import { collectOutputsCommand } from "./pipeline/commands/collect-outputs";
@@ -60,4 +60,4 @@ export async function runPipeline(argv: readonly string[], context: CommandConte
   }
 }
 
-if (require.main === module) void runCli("pipeline", (argv) => runPipeline(argv, processContext()));
+if (startedAsCommand("pipeline")) void runCli("pipeline", (argv) => runPipeline(argv, processContext()));

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { runCli } from "./cli/run-cli";
+import { runCli, startedAsCommand } from "./cli/run-cli";
 import { PlanInputError, PlanReviewOptionsError, renderPlanReview } from "./plan-review/index";
 
 const USAGE =
@@ -82,4 +82,4 @@ function usageError(message: string): number {
   return 2;
 }
 
-if (require.main === module) void runCli("plan-review", main);
+if (startedAsCommand("plan-review")) void runCli("plan-review", main);

@@ -13,7 +13,7 @@ import type { RotationDesign } from "../rotation/rotation-events";
 import { largestGapDays, RUN_PATTERN_NAMES, runPattern } from "../rotation/run-patterns";
 import { simulate } from "../rotation/simulate";
 import { timelineTable } from "../rotation/timeline-table";
-import { runCli } from "./cli/run-cli";
+import { runCli, startedAsCommand } from "./cli/run-cli";
 
 const USAGE =
   "usage: rotation-timeline [--config FILE] [--site NAME] [--years N] [--pattern daily|weekly|missed-month|random]\n" +
@@ -151,4 +151,4 @@ function usageError(out: CommandOutput, message: string): number {
   return 2;
 }
 
-if (require.main === module) void runCli("rotation-timeline", (argv) => main(argv));
+if (startedAsCommand("rotation-timeline")) void runCli("rotation-timeline", (argv) => main(argv));

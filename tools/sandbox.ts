@@ -24,7 +24,7 @@ import {
   synthesizedStacks,
   terraform,
 } from "../test-support/terraform-harness";
-import { CliError, runCli } from "./cli/run-cli";
+import { CliError, runCli, startedAsCommand } from "./cli/run-cli";
 
 const BANNER =
   "EMULATION: Terraform runs against provider doubles and a fake Entra directory on this machine. Nothing is created in Microsoft Entra ID.";
@@ -174,4 +174,4 @@ async function keepRun(
   }
 }
 
-if (require.main === module) void runCli("sandbox", main);
+if (startedAsCommand("sandbox")) void runCli("sandbox", main);

@@ -1,6 +1,7 @@
 // How every command of this project starts and ends (main.ts, bootstrap.ts, tools/*.ts): check the Node.js version,
 // run the command, and turn what it throws into an exit code and one message a person can act on: what failed, the
 // value, what to do. A stack trace only helps with a bug in this code, so it is shown for `--debug` or MIRADORE_DEBUG=1.
+import { basename } from "node:path";
 import { nodeVersionProblem } from "./node-version";
 
 /** A failure the user can act on; its message is printed as is and the command exits with `exitCode`. */
@@ -110,4 +111,14 @@ function stackTraces(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return `${traces.join("\ncaused by: ")}\n`;
+}
+
+/**
+ * Whether this process was started to run the command whose entry file is `tools/<command>.ts` (built to
+ * `.build/<command>.js`). A command file runs its `main` only then, not when it is imported. `require.main === module`
+ * cannot tell: when esbuild bundles one command that imports another (a rehearsal calling the pipeline's commands),
+ * both files share the bundle's `module`, and the imported command would run too.
+ */
+export function startedAsCommand(command: string, main: NodeJS.Module | undefined = require.main): boolean {
+  return main !== undefined && basename(main.filename).replace(/\.(js|ts)$/, "") === command;
 }

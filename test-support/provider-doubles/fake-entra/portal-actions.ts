@@ -160,3 +160,11 @@ export function grantDelegatedPermissionInPortal(doc: TenantDocument, scope: str
 export function removeCiServicePrincipalInPortal(doc: TenantDocument): void {
   doc.deployer = { ...doc.deployer, removed: true };
 }
+
+/**
+ * The customer's administrator opens the admin consent link again and accepts: the CI app's service principal is back
+ * in the tenant, and it may sign in again.
+ */
+export function consentToCiAppInPortal(doc: TenantDocument): void {
+  doc.deployer = { ...doc.deployer, removed: false };
+}
