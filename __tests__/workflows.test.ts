@@ -89,8 +89,8 @@ async function lint(source: string, path: string): Promise<LintResult[]> {
   return (await createLinter())(source, path);
 }
 
-test("there are the four workflows", () => {
-  expect(FILES).toEqual(["deploy.yml", "drift.yml", "pull-request.yml", "rotation.yml"]);
+test("there are the five workflows", () => {
+  expect(FILES).toEqual(["deploy.yml", "drift.yml", "pull-request.yml", "rehearsal.yml", "rotation.yml"]);
 });
 
 describe.each(FILES)("%s", (file) => {
@@ -251,8 +251,11 @@ describe.each(FILES)("%s", (file) => {
     }
   });
 
-  test("keeps state in the azurerm backend, configured from repository variables", () => {
-    const env = (workflow(file) as unknown as { env: Record<string, string> }).env;
+  test("keeps state in the azurerm backend, configured from repository variables (the rehearsal: no state at all)", () => {
+    const env = (workflow(file) as unknown as { env?: Record<string, string> }).env;
+    // The weekly rehearsal runs against the provider doubles on the runner: nothing of the real state may reach it.
+    if (file === "rehearsal.yml")
+      return expect([env, text(file)]).toEqual([undefined, expect.not.stringMatching(/vars\.|id-token/)]);
     expect(env).toEqual({
       MIRADORE_STATE_BACKEND: "azurerm",
       MIRADORE_STATE_STORAGE_ACCOUNT: "${{ vars.MIRADORE_STATE_STORAGE_ACCOUNT }}",
@@ -591,4 +594,15 @@ describe("the deploy identity", () => {
       ),
     ]);
   });
+});
+
+test("a weekly run rehearses the 1000-site fleet (npm run rehearse:fleet, its default) with nothing to sign in with", () => {
+  const rehearsal = workflow("rehearsal.yml");
+  expect(rehearsal.on).toEqual({
+    schedule: [{ cron: expect.stringMatching(/^\d+ \d+ \* \* \d$/) }],
+    workflow_dispatch: null,
+  });
+  const runs = rehearsal.jobs.fleet!.steps.map((s) => s.run?.trim()).filter(Boolean);
+  expect(runs).toEqual(["npm ci --ignore-scripts --no-audit --no-fund", "npm run rehearse:fleet"]);
+  expect(rehearsal.jobs.fleet!.permissions).toEqual({ contents: "read" });
 });
