@@ -337,7 +337,9 @@ test("pull request plans, deploys and drift checks run in shards, so any number 
   const { jobs } = workflow("pull-request.yml");
   // Each stack's review is posted from its shard's folder, also when another stack of the shard failed.
   const comment = bundleRun(jobs.plan!, "comment")!;
-  expect(comment.run).toContain('--reviews-dir "$RUNNER_TEMP/reviews"');
+  expect(comment.run).toContain('--reviews-dir "$RUNNER_TEMP/reviews" --shard "$SHARD"');
+  // One comment per shard when many of its stacks change (a `defaults` change), named by the shard.
+  expect(comment.env?.SHARD).toBe("${{ matrix.shard.name }}");
   expect(comment.if).toBe("${{ !cancelled() }}");
   expect(bundleRun(jobs.plan!, "shard-plan")!.run).not.toContain("--refresh-only");
 });

@@ -75,3 +75,12 @@ export function readTextFile(context: CommandContext, path: string, what: string
 export function writeTextFile(context: CommandContext, path: string, text: string): void {
   writePrivateFile(resolve(context.cwd, path), text);
 }
+
+/** `--<name>` as a whole number of at least `min` (six digits at most). */
+export function wholeNumber(command: string, name: string, text: string, min: number): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < min)
+    throw new PipelineError(
+      `${command}: --${name} is ${JSON.stringify(text)}, but must be a whole number of at least ${min}`,
+    );
+  return Number(text);
+}

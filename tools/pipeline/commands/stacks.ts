@@ -4,7 +4,7 @@
 // With --slice (the drift run; `today/7`: the day's seventh), only that slice of a fleet of more than --slice-above.
 import { resolve } from "node:path";
 import { type CommandContext, PipelineError } from "../command-context";
-import { oneOf, onOrEmpty, parseCommandArgs } from "../command-args";
+import { oneOf, onOrEmpty, parseCommandArgs, wholeNumber } from "../command-args";
 import { FORCED_ROTATION_MODES } from "../rotation-addresses";
 import { appendStepSummary, setStepOutputs } from "../github-output";
 import { readRecordFile } from "../cached-record";
@@ -46,13 +46,13 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
       `stacks: --rotation is ${rotation}, but no stack was given: a forced rotation applies to one stack, name it in the workflow's "stack" input`,
     );
   }
-  const shardSize = wholeNumber("shard-size", values["shard-size"] ?? String(DEFAULT_SHARD_SIZE), 1);
+  const shardSize = wholeNumber("stacks", "shard-size", values["shard-size"] ?? String(DEFAULT_SHARD_SIZE), 1);
   const sharded = values["shard-size"] !== undefined;
   const outDir = outDirOf(context, values["out-dir"]);
   let stacks = values.only ? [findStack(outDir, values.only)] : readStackManifest(outDir);
   if (stacks.length === 0)
     throw new PipelineError(`${outDir}/manifest.json lists no stacks: the configuration has no sites`);
-  const sliceAbove = wholeNumber("slice-above", values["slice-above"]!, 0);
+  const sliceAbove = wholeNumber("stacks", "slice-above", values["slice-above"]!, 0);
   // An empty --slice (drift.yml run by hand) is the whole fleet.
   if (values.slice && !values.only && stacks.length > sliceAbove) {
     const { index, slices } = parseSlice(values.slice, nowOption("stacks", values.now));
@@ -84,9 +84,11 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
     if (problem) context.stdout(`${problem}\n`);
     const choices = chooseStacks(stacks, record, {
       now,
-      nextRunAt: new Date(now.getTime() + wholeNumber("next-run-hours", values["next-run-hours"]!, 0) * HOUR_MS),
-      marginHours: wholeNumber("margin-hours", values["margin-hours"]!, 0),
-      sweepDays: wholeNumber("sweep-days", values["sweep-days"]!, 1),
+      nextRunAt: new Date(
+        now.getTime() + wholeNumber("stacks", "next-run-hours", values["next-run-hours"]!, 0) * HOUR_MS,
+      ),
+      marginHours: wholeNumber("stacks", "margin-hours", values["margin-hours"]!, 0),
+      sweepDays: wholeNumber("stacks", "sweep-days", values["sweep-days"]!, 1),
       watchHandoffs: onOrEmpty("stacks", "sign-ins", values["sign-ins"], "read the sign-in logs"),
     });
     for (const choice of choices) {
@@ -108,12 +110,4 @@ export async function stacksCommand(argv: readonly string[], context: CommandCon
       : {}),
   });
   return 0;
-}
-
-function wholeNumber(name: string, text: string, min: number): number {
-  if (!/^\d{1,6}$/.test(text) || Number(text) < min)
-    throw new PipelineError(
-      `stacks: --${name} is ${JSON.stringify(text)}, but must be a whole number of at least ${min}`,
-    );
-  return Number(text);
 }
