@@ -14,7 +14,7 @@ test("every command in the README's sh blocks is either run or left out by a rul
   expect(commands.filter((c) => verdictOn(c) === undefined)).toEqual([]);
 });
 
-test("the offline ones are run: synthesis, the sandbox, the expiry check, the timeline, the fleet view", () => {
+test("the offline ones are run: synthesis, the sandbox, the expiry check, the timeline, the fleet view, a small fleet rehearsal", () => {
   const run = readmeCommands(README)
     .filter((c) => verdictOn(c)?.run)
     .map((c) => c.text);
@@ -27,6 +27,7 @@ test("the offline ones are run: synthesis, the sandbox, the expiry check, the ti
     "npm run bootstrap:synth",
     "npm run synth",
     "npm run fleet",
+    "npm run rehearse:fleet -- --sites 2 --days 46",
   ]);
 });
 

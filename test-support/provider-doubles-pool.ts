@@ -2,7 +2,8 @@
 // provider configuration (the last Configure wins, provider-doubles/README.md), so two tenants' runs on one process
 // would write each other's tenant. A pool starts one process per lane over one fake directory, and hands the pipeline
 // a `terraform` (MIRADORE_TERRAFORM) that takes a free lane for each run: mkdir as the lock, the lane's
-// TF_REATTACH_PROVIDERS, the real Terraform, the lock removed when it ends.
+// TF_REATTACH_PROVIDERS, the real Terraform, the lock removed when it ends. Fault rules (faults.json) count matches
+// with no lock between processes, and runs at once match in any order: a test that counts (`nth`) uses one lane.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -17,6 +17,8 @@ export type Verdict =
 /** Commands that run offline, as written, in a checkout of the repository. */
 const RUNNABLE: readonly { readonly pattern: RegExp; readonly exitCodes?: readonly number[] }[] = [
   { pattern: /^npm run (?:synth|bootstrap:synth|fleet|rotation-timeline|sandbox|plan-review)(?:\s|$)/ },
+  // Only with a small fleet: without options it is the hour-long weekly rehearsal.
+  { pattern: /^npm run rehearse:fleet -- --sites \d \S/ },
   // Its exit code is its answer (README: 0 ok, 10 a handoff is pending, 20 a secret expires soon; 2 is bad input).
   { pattern: /^npm run expiry-check(?:\s|$)/, exitCodes: [0, 10, 20] },
 ];
