@@ -64,10 +64,6 @@ export class ProviderDoublesPool {
     this.lanes[0]!.setClock(now);
   }
 
-  tenant(tenantId: string): TenantDocument {
-    return this.lanes[0]!.tenant(tenantId);
-  }
-
   changeTenant(change: (doc: TenantDocument) => void, tenantId: string): void {
     this.lanes[0]!.changeTenant(change, tenantId);
   }

@@ -2,9 +2,8 @@
 // A service provider's fleet through real Terraform and the provider doubles (test-support/fleet-rehearsal/): by
 // default 1000 sites in 1000 emulated customer tenants, one CI identity, daily sharded rotation runs for a simulated
 // quarter, one tenant revoking its consent for two weeks. Prints each day's work, then what every check counted and
-// any problem; exits 1 when a check found one. Too long for `npm test` (about an hour on two cores), which runs the
-// same rehearsal on a smaller fleet (__tests__/fleet-quarter.terraform.test.ts); the weekly `fleet-rehearsal`
-// workflow runs this.
+// any problem; exits 1 when a check found one. Too long for `npm test` (over an hour on two cores), which runs the
+// same rehearsal on ten sites (__tests__/fleet-rehearsal.terraform.test.ts); the weekly rehearsal.yml runs this.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { rehearseFleetQuarter } from "../test-support/fleet-rehearsal/fleet-quarter";
@@ -100,7 +99,8 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const problem of result.problems.slice(0, 10)) out.push(`       ${problem}`);
   }
   process.stdout.write(`${out.join("\n")}\n`);
-  if (problems > 0) throw new CliError(`rehearse:fleet: ${problems} problem(s) found; each is listed above`);
+  if (problems > 0)
+    throw new CliError(`rehearse:fleet: ${problems} problem(s) found; the first 10 of each check are listed above`);
   return 0;
 }
 

@@ -51,7 +51,7 @@ export interface FleetQuarter {
   readonly checks: Readonly<Record<string, CheckResult>>;
 }
 
-export const REHEARSAL_START = new Date("2026-03-02T05:17:00Z");
+const REHEARSAL_START = new Date("2026-03-02T05:17:00Z");
 /** The workflows' sweep (rotation.yml: ci:stacks applies every stack at least this often). */
 const SWEEP_DAYS = 7;
 const REVOKED_ON_DAY = 30;

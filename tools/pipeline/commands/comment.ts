@@ -110,8 +110,8 @@ async function postShardReview(
     if (comment.user?.type !== "Bot" || !isShardReview(comment.body)) continue;
     if (comment.body!.startsWith(shardReviewMarker(shard))) continue;
     if (!stacksOfShardReview(comment.body!).some((stack) => ours.has(stack))) continue;
+    // Marked once: the out-of-date text lists no stacks, so no later run finds it again.
     const outdated = outdatedShardReview(comment.body!);
-    if (comment.body === outdated) continue;
     await api.request("PATCH", `/repos/${api.repository}/issues/comments/${comment.id}`, { body: outdated });
     context.stdout(`pull request #${pr}: an older combined plan review (comment ${comment.id}) marked out of date\n`);
   }
