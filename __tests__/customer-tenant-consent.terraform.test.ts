@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
-import type { CommandContext } from "../tools/pipeline/command-context";
 import { DEPLOYER_CLIENT_ID } from "../test-support/provider-doubles/fake-entra/directory-store";
 import { removeCiServicePrincipalInPortal } from "../test-support/provider-doubles/fake-entra/portal-actions";
 import { describeWithTerraform, ProviderDoubles, synthesizeWithNpm } from "../test-support/terraform-harness";
 import { noticeStep } from "../test-support/notice-step";
+import { deployJobContext } from "../test-support/pipeline-context";
 
 const T0 = new Date("2026-03-02T08:00:00Z");
 const CONSENTED_TENANT = "1a1a1a1a-1111-4222-8333-444455556666";
@@ -132,28 +132,8 @@ describeWithTerraform("a customer tenant that revoked the CI identity's consent 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  /** A production job's environment: the fleet's deploy identity, and the role for sites with their own CI apps. */
-  function contextFor(out: (text: string) => void): CommandContext {
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([k]) =>
-          !k.startsWith("MIRADORE_") && !k.startsWith("GITHUB_") && !k.startsWith("ARM_") && !k.startsWith("TF_VAR_"),
-      ),
-    );
-    return {
-      env: {
-        ...inherited,
-        ...doubles.env(),
-        MIRADORE_RETRY_BASE_MS: "0",
-        ARM_CLIENT_ID: DEPLOYER_CLIENT_ID,
-        TF_VAR_miradore_ci_identity: "deploy",
-      },
-      cwd: work,
-      stdout: out,
-      stderr: out,
-      fetch: () => Promise.reject(new Error("no network")),
-    };
-  }
+  /** A production job's context: the fleet's deploy identity, and the role for sites with their own CI apps. */
+  const contextFor = (out: (text: string) => void) => deployJobContext(work, doubles.env(), { out });
 
   test("while every tenant lets it in, every site applies: the fleet's identity, and gamma's own", () => {
     expect(runs[0]!.exits).toEqual({ "miradore-alpha": 0, "miradore-beta": 0, "miradore-gamma": 0 });

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandContext } from "../tools/pipeline/command-context";
+import { DEPLOYER_CLIENT_ID } from "./provider-doubles/fake-entra/directory-store";
 
 /** A context in `cwd` with exactly `env`; no network unless `fetch` is given. */
 export function recordingContext(
@@ -38,4 +39,33 @@ export function stepOutputs(file: string): Record<string, string> {
       .split("\n")
       .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
   );
+}
+
+/**
+ * A production job's context over the provider doubles (`doublesEnv`): the fleet's deploy identity (ARM_CLIENT_ID,
+ * TF_VAR_miradore_ci_identity=deploy) and nothing of this process's MIRADORE_, GITHUB_, ARM_ or TF_VAR_ variables.
+ */
+export function deployJobContext(
+  cwd: string,
+  doublesEnv: Readonly<Record<string, string>>,
+  options: { readonly out?: (text: string) => void; readonly env?: Readonly<Record<string, string>> } = {},
+): CommandContext {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(MIRADORE_|GITHUB_|ARM_|TF_VAR_)/.test(k)),
+  );
+  const out = options.out ?? (() => undefined);
+  return {
+    env: {
+      ...inherited,
+      ...doublesEnv,
+      MIRADORE_RETRY_BASE_MS: "0",
+      ARM_CLIENT_ID: DEPLOYER_CLIENT_ID,
+      TF_VAR_miradore_ci_identity: "deploy",
+      ...options.env,
+    },
+    cwd,
+    stdout: out,
+    stderr: out,
+    fetch: () => Promise.reject(new Error("no network")),
+  };
 }

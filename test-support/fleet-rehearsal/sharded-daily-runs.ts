@@ -7,11 +7,9 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runPipeline } from "../../tools/pipeline";
-import type { CommandContext } from "../../tools/pipeline/command-context";
 import { parseFleetRecord, type FleetRecord } from "../../tools/pipeline/fleet-record";
 import { noticeStep } from "../notice-step";
-import { stepOutputs } from "../pipeline-context";
-import { DEPLOYER_CLIENT_ID } from "../provider-doubles/fake-entra/directory-store";
+import { deployJobContext, stepOutputs } from "../pipeline-context";
 
 const DAY_MS = 86_400_000;
 
@@ -74,7 +72,9 @@ export async function runShardedDays(options: ShardedDaysOptions): Promise<Rehea
     mkdirSync(results, { recursive: true });
     const githubOutput = join(dir, "github-output");
     const summaryFile = join(dir, "summary.md");
-    const context = contextFor(work, doubles, { GITHUB_OUTPUT: githubOutput, GITHUB_STEP_SUMMARY: summaryFile });
+    const context = deployJobContext(work, doubles.env(), {
+      env: { GITHUB_OUTPUT: githubOutput, GITHUB_STEP_SUMMARY: summaryFile },
+    });
     const step = async (argv: string[]) => {
       const code = await runPipeline(argv, context);
       if (code !== 0) throw new Error(`day ${day}: ci:${argv[0]} exited ${code}`);
@@ -121,27 +121,6 @@ export async function runShardedDays(options: ShardedDaysOptions): Promise<Rehea
     options.afterDay?.(result);
   }
   return days;
-}
-
-/** A production job's environment: the fleet's deploy identity; nothing from this process's MIRADORE_/GITHUB_/ARM_. */
-function contextFor(work: string, doubles: RehearsalDoubles, extra: Record<string, string>): CommandContext {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(MIRADORE_|GITHUB_|ARM_|TF_VAR_)/.test(k)),
-  );
-  return {
-    env: {
-      ...inherited,
-      ...doubles.env(),
-      MIRADORE_RETRY_BASE_MS: "0",
-      ARM_CLIENT_ID: DEPLOYER_CLIENT_ID,
-      TF_VAR_miradore_ci_identity: "deploy",
-      ...extra,
-    },
-    cwd: work,
-    stdout: () => undefined,
-    stderr: () => undefined,
-    fetch: () => Promise.reject(new Error("no network")),
-  };
 }
 
 function readOrEmpty(path: string): string {
