@@ -78,7 +78,11 @@ async function main(argv: readonly string[]): Promise<number> {
     shardSize,
     revoking: quarter.revoking,
     stackRuns,
-    stacksRunPerDayAfterTheFirst: { min: Math.min(...perDay), max: Math.max(...perDay), mean: stackRuns / days },
+    stacksRunPerDayAfterTheFirst: {
+      min: Math.min(...perDay),
+      max: Math.max(...perDay),
+      mean: perDay.reduce((sum, n) => sum + n, 0) / perDay.length,
+    },
     wallSeconds: Math.round(wallS),
     checks: Object.fromEntries(
       Object.entries(quarter.checks).map(([name, r]) => [name, { count: r.count, problems: r.problems.length }]),
