@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import { sliceOf } from "../tools/pipeline/shards";
-import { recordingContext as context, stepOutputs, synthesizedFleet } from "../test-support/pipeline-context";
+import {
+  expectOneLineFailure,
+  recordingContext as context,
+  stepOutputs,
+  synthesizedFleet,
+} from "../test-support/pipeline-context";
 
 const fleet = (names: readonly string[]) => synthesizedFleet(names, "sharded-plans-");
 
@@ -240,13 +245,7 @@ test.each([
   [["stacks", "--slice", "tomorrow/7"], '--slice is "tomorrow/7", but must be <index>/<count>'],
   [["stacks", "--slice", "today/7", "--slice-above", "x"], '--slice-above is "x", but must be a whole number'],
   [["comment", "--pr", "7"], "comment: --body-file is missing"],
-])("%j fails with one line: %s", async (args, message) => {
-  const dir = fleet(["miradore-a"]);
-  const { ctx, err } = context(dir);
-  expect(await runPipeline(args, ctx)).toBe(1);
-  expect(err.join("")).toContain(message);
-  expect(err.join("").trim().split("\n")).toHaveLength(1);
-});
+])("%j fails with one line: %s", (args, message) => expectOneLineFailure(args, message));
 
 test("ci:comment --reviews-dir names a note that is not JSON", async () => {
   const dir = fleet(["miradore-a"]);

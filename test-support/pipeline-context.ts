@@ -1,8 +1,10 @@
-// What the pipeline's command tests without Terraform share: a command context that records what is printed, a
-// synthesized fleet of empty stacks (a manifest and a cdk.tf.json each), and the step outputs a command wrote.
+// What the pipeline's command tests share: a command context that records what is printed, a synthesized fleet of
+// empty stacks (a manifest and a cdk.tf.json each), the step outputs a command wrote, the check that a bad command
+// line fails with one line, and a production job's context over the provider doubles.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runPipeline } from "../tools/pipeline";
 import type { CommandContext } from "../tools/pipeline/command-context";
 import { DEPLOYER_CLIENT_ID } from "./provider-doubles/fake-entra/directory-store";
 
@@ -68,4 +70,12 @@ export function deployJobContext(
     stderr: out,
     fetch: () => Promise.reject(new Error("no network")),
   };
+}
+
+/** Runs a pipeline command in a one-stack fleet: it must exit 1 with exactly one line of error, containing `message`. */
+export async function expectOneLineFailure(args: readonly string[], message: string): Promise<void> {
+  const { ctx, err } = recordingContext(synthesizedFleet(["miradore-a"], "one-line-failure-"));
+  expect(await runPipeline(args, ctx)).toBe(1);
+  expect(err.join("")).toContain(message);
+  expect(err.join("").trim().split("\n")).toHaveLength(1);
 }
